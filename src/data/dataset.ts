@@ -1,0 +1,32 @@
+/**
+ * In-memory preference data, the one format every layer below `data` consumes.
+ *
+ * Features are stored row-major in one `Float64Array` (sample i occupies
+ * `features[i*d .. i*d+d)`), tokens as `Int32Array`. A sample is `(g_i, w_i, l_i)` with
+ * `w_i != l_i` (THEORY.md §1).
+ */
+export interface PreferenceSet {
+  /** Number of samples. */
+  readonly n: number;
+  /** Feature dimension d. */
+  readonly d: number;
+  /** n × d row-major feature matrix g(x_i). */
+  readonly features: Float64Array;
+  /** Preferred token w_i per sample. */
+  readonly chosen: Int32Array;
+  /** Rejected token l_i per sample. */
+  readonly rejected: Int32Array;
+  /** Cluster index per sample when drawn from a ClusterConfig: 2k for C_{k,+}, 2k+1 for C_{k,-}. */
+  readonly cluster?: Int32Array;
+  /** Optional reference log-probabilities ln pi_0(w_i|x_i), ln pi_0(l_i|x_i) (real data). */
+  readonly refChosenLogp?: Float64Array;
+  readonly refRejectedLogp?: Float64Array;
+}
+
+/** A training set, an optional held-out test set, and the vocabulary size V. */
+export interface Dataset {
+  readonly train: PreferenceSet;
+  readonly test?: PreferenceSet;
+  /** Vocabulary size V (> every token id used). */
+  readonly vocab: number;
+}

@@ -26,6 +26,11 @@ export interface Trial {
   readonly vacuous?: boolean;
   /** The statement failed only within the numerical tolerance (integrator error × safety factor). */
   readonly withinTolerance?: boolean;
+  /**
+   * This input could not be judged (e.g. the integrator failed to reach its tolerance). Counted
+   * separately; a run with too many such trials is reported inconclusive.
+   */
+  readonly inconclusive?: boolean;
   /** The measured quantity (e.g. the smallest margin) … */
   readonly observed?: number;
   /** … and the bound it was compared with. */
@@ -70,7 +75,11 @@ export interface Claim<T = unknown> {
   /** Number of inputs for `npm test` (small) and `verify --runs` default (full). */
   readonly runs: { readonly small: number; readonly full: number };
   readonly arbitrary: (opts: GenOptions) => fc.Arbitrary<T>;
-  readonly check: (input: T, opts: GenOptions) => Trial;
+  /**
+   * Judges one input. Inputs must be plain JSON values (numbers, strings, arrays, objects) so
+   * that a counterexample can be saved and replayed exactly.
+   */
+  readonly check: (input: T, opts: GenOptions) => Trial | Promise<Trial>;
   /** Optional coverage requirements checked over all inputs of a run. */
   readonly coverage?: CoverageRequirement;
 }

@@ -1,0 +1,33 @@
+/**
+ * Replays a saved counterexample: judges exactly the saved input again and compares the numbers
+ * with those saved (issue 4: "`dpocheck replay <file>` reruns exactly that case and prints the
+ * same numbers").
+ */
+import type { Claim, Trial } from './claim.ts';
+import type { SavedCounterexample } from './counterexampleStore.ts';
+import type { Edition } from '../theory/edition.ts';
+import { InvalidInputError } from '../theory/errors.ts';
+import { isEdition } from '../theory/edition.ts';
+
+export interface ReplayOutcome {
+  readonly trial: Trial;
+  /** The replayed observed/bound/slack equal the saved ones bit for bit. */
+  readonly identical: boolean;
+  /** The replay shows what the file expects (violated, or holds for a fixed bug). */
+  readonly asExpected: boolean;
+}
+
+function same(a: number | null, b: number | undefined): boolean {
+  return b === undefined ? a === null : a !== null && Object.is(a, b);
+}
+
+/** Re-judges a saved counterexample with its claim. */
+export async function replayCounterexample(saved: SavedCounterexample, claim: Claim<any>): Promise<ReplayOutcome> {
+  if (claim.id !== saved.claim) throw new InvalidInputError('claim', `file is for '${saved.claim}', not '${claim.id}'`);
+  if (!isEdition(saved.edition)) throw new InvalidInputError('edition', `unknown edition '${saved.edition}'`);
+  const edition: Edition = saved.edition;
+  const trial = await claim.check(saved.input, { scale: saved.scale, edition });
+  const identical = same(saved.observed, trial.observed) && same(saved.bound, trial.bound) && same(saved.slack, trial.slack);
+  const asExpected = saved.expect === 'violated' ? trial.violated : !trial.violated;
+  return { trial, identical, asExpected };
+}

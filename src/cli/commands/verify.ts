@@ -1,0 +1,106 @@
+/**
+ * `dpocheck verify` (the main job, `npm run verify`): runs every claim under properties/, prints
+ * a verdict table, writes `reports/<timestamp>/` and `reports/latest/`, and exits 1 when a claim
+ * that should hold is violated.
+ */
+import type { Command } from 'commander';
+import { randomInt } from 'node:crypto';
+import { CLAIMS } from '../../../properties/index.ts';
+import { EDITIONS, type Edition } from '../../theory/edition.ts';
+import { verifyClaims } from '../../check/verify.ts';
+import { parseDuration } from '../../check/duration.ts';
+import { resultsJson, writeVerifyReport } from '../../report/verifyReport.ts';
+import { saveCounterexample } from '../../check/counterexampleStore.ts';
+import { verifyCharts } from '../../report/verifyCharts.ts';
+import { createProgress } from '../../report/progress.ts';
+import { fmt, table } from '../../report/format.ts';
+import type { CommandContext } from '../main.ts';
+import { PACKAGE_VERSION } from '../version.ts';
+import { parseChoice, parseInteger, parseSeed } from '../parse.ts';
+import { UsageError, EXIT_FAILURE } from '../errors.ts';
+
+/** Default wall-clock budget of `npm run verify` (issue 4: at most 10 minutes on 2 cores). */
+export const DEFAULT_VERIFY_BUDGET = '10m';
+
+interface VerifyFlags {
+  budget?: string; runs?: string; seed?: string; claims?: string; edition: string; scale: string;
+  json?: boolean; out: string; store: string | false; charts: boolean;
+}
+
+/** Selects claims by comma-separated ids; unknown ids are a usage error. */
+export function selectClaims(spec: string | undefined) {
+  if (spec === undefined) return CLAIMS;
+  const ids = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (ids.length === 0) throw new UsageError('--claims: expected a comma-separated list of claim ids');
+  return ids.map((id) => {
+    const claim = CLAIMS.find((c) => c.id === id);
+    if (claim === undefined) throw new UsageError(`--claims: unknown claim '${id}' (see 'dpocheck verify --list')`);
+    return claim;
+  });
+}
+
+export function registerVerify(program: Command, ctx: CommandContext): void {
+  program
+    .command('verify')
+    .description('check every claim of the paper on random configurations and write the report')
+    .option('--budget <duration>', 'wall-clock budget for all claims, e.g. 90s, 10m (time-limited runs are not bit-repeatable; use --runs)')
+    .option('--runs <n>', 'inputs per claim (exactly repeatable with --seed)')
+    .option('--seed <int>', 'seed of the whole run (default: random, printed)')
+    .option('--claims <ids>', 'comma-separated claim ids (default: all)')
+    .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')
+    .option('--scale <s>', 'configuration sizes: small (fast) or full', 'full')
+    .option('--out <dir>', 'report root directory', 'reports')
+    .option('--store <dir>', 'also save counterexamples here', 'fixtures/counterexamples')
+    .option('--no-store', 'do not save counterexamples outside the report')
+    .option('--no-charts', 'skip the SVG charts')
+    .option('--list', 'list the claims and exit')
+    .option('--json', 'print results.json to stdout instead of the table')
+    .action(async (flags: VerifyFlags & { list?: boolean }) => {
+      if (flags.list === true) {
+        ctx.io.out(table(['claim', 'section', 'expectation', 'title'], CLAIMS.map((c) => [c.id, c.section, c.expectation, c.title])) + '\n');
+        return;
+      }
+      const edition: Edition = parseChoice('--edition', flags.edition, EDITIONS);
+      const scale = parseChoice('--scale', flags.scale, ['small', 'full'] as const);
+      const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseSeed('--seed', flags.seed);
+      const runsPerClaim = flags.runs === undefined ? undefined : parseInteger('--runs', flags.runs);
+      const budgetMs = parseDuration(flags.runs === undefined ? (flags.budget ?? DEFAULT_VERIFY_BUDGET) : (flags.budget ?? '1000h'));
+      const claims = selectClaims(flags.claims);
+      const json = flags.json === true;
+      if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
+      const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
+      const run = await verifyClaims(claims, {
+        seed,
+        edition,
+        scale,
+        ...(runsPerClaim !== undefined ? { runsPerClaim } : {}),
+        ...(flags.runs === undefined || flags.budget !== undefined ? { budgetMs } : {}),
+        onClaimStart: (claim, i, n, runs) => progress.start(`${claim.id} (${i + 1}/${n})`, runs),
+        onTrial: (done) => progress.update(done),
+        onClaimEnd: (r) => progress.stop(`${r.id}: ${r.verdict}`),
+      });
+      const stored: Record<string, string> = {};
+      if (flags.store !== false) {
+        for (const r of run.results) {
+          if (r.counterexample !== null) {
+            stored[r.id] = saveCounterexample(flags.store, r.counterexample, { edition, scale, packageVersion: PACKAGE_VERSION });
+          }
+        }
+      }
+      const charts = flags.charts === false ? {} : await verifyCharts(run);
+      const { dir, counterexampleFiles } = writeVerifyReport(flags.out, run, PACKAGE_VERSION, charts, stored);
+      if (json) {
+        ctx.io.out(JSON.stringify(resultsJson(run, PACKAGE_VERSION, counterexampleFiles), null, 2) + '\n');
+      } else {
+        ctx.io.out(
+          table(
+            ['claim', 'verdict', 'runs', 'worst slack', '95% upper', 'reason'],
+            run.results.map((r) => [r.id, r.verdict, `${r.effectiveRuns}/${r.runs}`, fmt(r.worstSlack), fmt(r.upperConfidence), r.reason]),
+          ) + '\n',
+        );
+        for (const [id, file] of Object.entries(counterexampleFiles)) ctx.io.out(`counterexample ${id}: npx dpocheck replay ${file}\n`);
+        ctx.io.out(`report: ${dir}/summary.md (seed ${seed})\n`);
+      }
+      if (run.failed) ctx.exitCode = EXIT_FAILURE;
+    });
+}

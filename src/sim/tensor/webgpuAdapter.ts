@@ -1,0 +1,127 @@
+/**
+ * WebGPU in Node: the `webgpu` npm package (Dawn, pinned at 0.6.2 because other versions fail to
+ * load on these machines) provides `navigator.gpu`. Without a GPU, Dawn can run on SwiftShader,
+ * a software Vulkan driver (see `.ci/provision-webgpu.sh`).
+ *
+ * Two facts shape this file (issue 6):
+ * - the object returned by `create()` must stay referenced for the life of the process, or the
+ *   process crashes; it is kept on `globalThis.navigator.gpu`, where tfjs-backend-webgpu looks;
+ * - tfjs-backend-webgpu registers itself only if `navigator.gpu` exists when it is imported, so
+ *   it must be imported after {@link ensureWebGpuAdapter} succeeded.
+ */
+
+/** What Dawn says about the adapter it found. */
+export interface AdapterDescription {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /**
+   * True for a software driver (SwiftShader, llvmpipe/lavapipe, or any adapter Dawn marks as a
+   * fallback adapter): the "GPU" is the CPU, and it is slower than wasm for our sizes.
+   */
+  readonly software: boolean;
+}
+
+/** The outcome of probing for a WebGPU adapter. */
+export type WebGpuProbe =
+  | { readonly ok: true; readonly adapter: AdapterDescription }
+  | { readonly ok: false; readonly reason: string };
+
+/** Minimal structural types of the Dawn objects we touch (the package's own types need @webgpu/types). */
+interface DawnAdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+interface DawnAdapter {
+  info?: DawnAdapterInfo;
+  isFallbackAdapter?: boolean;
+}
+interface DawnGpu {
+  requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>;
+}
+interface WebGpuModule {
+  create(options: string[]): DawnGpu;
+  globals: object;
+}
+
+/** Names of software rasterisers / compute drivers that Dawn may expose as an adapter. */
+const SOFTWARE_DRIVER_PATTERN = /swiftshader|llvmpipe|lavapipe|software|warp/i;
+
+let probe: Promise<WebGpuProbe> | undefined;
+
+/** Hint printed with every "no adapter" reason. */
+export const WEBGPU_PROVISION_HINT =
+  'on Debian without a GPU run .ci/provision-webgpu.sh and export the VK_ICD_FILENAMES it prints';
+
+function describeAdapter(adapter: DawnAdapter): AdapterDescription {
+  const info = adapter.info ?? {};
+  const vendor = info.vendor ?? '';
+  const architecture = info.architecture ?? '';
+  const device = info.device ?? '';
+  const description = info.description ?? '';
+  const software =
+    info.isFallbackAdapter === true ||
+    adapter.isFallbackAdapter === true ||
+    SOFTWARE_DRIVER_PATTERN.test(`${vendor} ${architecture} ${device} ${description}`);
+  return { vendor, architecture, device, description, software };
+}
+
+/**
+ * Loads Dawn, installs `navigator.gpu` (kept referenced for the life of the process) and asks for
+ * a high-performance adapter. Memoised: the probe runs once per process.
+ *
+ * @example
+ * const p = await ensureWebGpuAdapter();
+ * if (p.ok) console.log(p.adapter.description); else console.log(p.reason);
+ */
+export function ensureWebGpuAdapter(): Promise<WebGpuProbe> {
+  probe ??= probeWebGpu();
+  return probe;
+}
+
+async function probeWebGpu(): Promise<WebGpuProbe> {
+  let mod: WebGpuModule;
+  try {
+    mod = (await import('webgpu')) as unknown as WebGpuModule;
+  } catch (err) {
+    return { ok: false, reason: `package webgpu (Dawn) failed to load: ${errorMessage(err)}` };
+  }
+  let gpu: DawnGpu;
+  try {
+    Object.assign(globalThis, mod.globals);
+    gpu = mod.create([]);
+  } catch (err) {
+    return { ok: false, reason: `Dawn failed to start: ${errorMessage(err)}` };
+  }
+  // Keep the GPU object referenced forever (the process crashes if it is collected), in the
+  // place tfjs-backend-webgpu reads it from. Node 20 has no `navigator`; Node >= 21 has one
+  // without `gpu`, so extend rather than replace it.
+  const existing = (globalThis as { navigator?: object }).navigator;
+  if (existing === undefined) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } else {
+    Object.defineProperty(existing, 'gpu', { value: gpu, configurable: true, writable: true });
+  }
+  let adapter: DawnAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (err) {
+    return { ok: false, reason: `requestAdapter failed: ${errorMessage(err)}; ${WEBGPU_PROVISION_HINT}` };
+  }
+  if (adapter === null) {
+    const icd = process.env['VK_ICD_FILENAMES'];
+    const where = icd ? `VK_ICD_FILENAMES=${icd} gave none` : 'VK_ICD_FILENAMES is not set';
+    return { ok: false, reason: `no WebGPU adapter (no usable Vulkan driver; ${where}); ${WEBGPU_PROVISION_HINT}` };
+  }
+  return { ok: true, adapter: describeAdapter(adapter) };
+}
+
+/** The message of an unknown thrown value, on one line. */
+export function errorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}

@@ -1,0 +1,22 @@
+/**
+ * Which tensor backends the tests run on: cpu and wasm always; webgpu when Dawn finds an adapter.
+ * Without one the webgpu tests are skipped with a visible message, unless
+ * DPOCHECK_REQUIRE_WEBGPU=1 (set by CI after provisioning SwiftShader), in which case the
+ * `webgpu is available` test fails instead.
+ */
+import { ensureWebGpuAdapter } from '../../../src/sim/tensor/webgpuAdapter.ts';
+import type { TensorBackendName } from '../../../src/sim/tensor/registry.ts';
+
+/** True when CI demands WebGPU. */
+export const REQUIRE_WEBGPU = process.env['DPOCHECK_REQUIRE_WEBGPU'] === '1';
+
+/** The WebGPU probe, done once per test file (each vitest fork is its own process). */
+export const webgpuProbe = await ensureWebGpuAdapter();
+
+if (!webgpuProbe.ok && !REQUIRE_WEBGPU) {
+  console.warn(`\n[dpocheck] SKIPPING webgpu tests: ${webgpuProbe.reason}\n`);
+}
+
+/** Backends every tensor test runs on. */
+export const BACKENDS_UNDER_TEST: readonly TensorBackendName[] =
+  webgpuProbe.ok || REQUIRE_WEBGPU ? ['cpu', 'wasm', 'webgpu'] : ['cpu', 'wasm'];

@@ -140,6 +140,13 @@ async function initialise(name: TensorBackendName): Promise<TensorRuntime> {
     case 'cpu':
       break;
   }
+  if (name === 'cpu') {
+    // The cpu backend prints a banner recommending tfjs-node on its first tensor write; that
+    // advice cannot be followed offline (issue 6), and the banner pollutes CLI output.
+    await tf.setBackend('cpu');
+    const cpu = tf.backend() as { firstUse?: boolean };
+    if (typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
+  }
   const tfBackend = TF_BACKEND_OF[name];
   const activate = async (): Promise<void> => {
     let ok = false;

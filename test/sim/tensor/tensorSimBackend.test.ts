@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import { activeRows } from '../../../src/sim/backend.ts';
+import { loadTensorBackend } from '../../../src/sim/tensor/registry.ts';
+import { createTensorSimBackend } from '../../../src/sim/tensor/tensorSimBackend.ts';
+import { runBatchedDescent } from '../../../src/sim/tensor/batchedDescent.ts';
+import { BACKENDS_UNDER_TEST } from './backendsUnderTest.ts';
+import { disagreements, evaluate64, randomArray, randomPreferenceSet } from './float64.ts';
+
+describe.each(BACKENDS_UNDER_TEST)('tensor SimBackend on %s', (name) => {
+  test('fused evaluation agrees with float64 within the scaled float32 tolerance', async () => {
+    for (const [seed, loss, beta, dwScale] of [['a', 'dpo', 1, 0.5], ['b', 'ipo', 0.3, 2], ['c', 'dpo', 10, 0.1]] as const) {
+      const data = randomPreferenceSet(`sparse-${seed}`, 40, 7, 9);
+      const rows = activeRows(data);
+      const deltaW = randomArray(`dw-${seed}`, rows.tokens.length * data.d, dwScale);
+      const ref = evaluate64(data, rows, deltaW, beta, loss);
+      const be = await createTensorSimBackend({ data, rows }, name);
+      expect(be.runtime.tf.getBackend()).toBe(be.runtime.tfBackend);
+      const margins = new Float64Array(data.n);
+      const direction = new Float64Array(rows.tokens.length * data.d);
+      await be.evaluateAsync(deltaW, { loss, beta }, margins, direction);
+      expect(disagreements(margins, ref.margins, ref.marginTolerance)).toEqual([]);
+      expect(disagreements(direction, ref.direction, ref.directionTolerance)).toEqual([]);
+      const only = new Float64Array(data.n);
+      await be.marginsAsync(deltaW, beta, only);
+      expect(Array.from(only)).toEqual(Array.from(margins));
+      if (be.synchronous) {
+        const m2 = new Float64Array(data.n);
+        const d2 = new Float64Array(direction.length);
+        be.evaluate(deltaW, { loss, beta }, m2, d2);
+        expect(Array.from(m2)).toEqual(Array.from(margins));
+        expect(Array.from(d2)).toEqual(Array.from(direction));
+      } else {
+        expect(() => be.margins(deltaW, beta, only)).toThrow(/synchronously/);
+      }
+      be.dispose();
+    }
+  });
+
+  test('the tolerance is tight enough to catch a wrong kernel (a margin off by one ulp-scale term is flagged)', () => {
+    const data = randomPreferenceSet('tight', 10, 5, 6);
+    const rows = activeRows(data);
+    const deltaW = randomArray('tight-dw', rows.tokens.length * data.d, 1);
+    const ref = evaluate64(data, rows, deltaW, 1, 'dpo');
+    // Dropping one feature coordinate's contribution is a plausible kernel bug; it must not pass.
+    const wrong = Float64Array.from(ref.margins, (r, i) => r - (deltaW[rows.chosenRow[i]! * data.d]! - deltaW[rows.rejectedRow[i]! * data.d]!) * data.features[i * data.d]!);
+    expect(disagreements(wrong, ref.margins, ref.marginTolerance).length).toBeGreaterThan(5);
+  });
+
+  test('no tensors leak across evaluations, β changes and dispose', async () => {
+    const data = randomPreferenceSet('leak', 12, 3, 5);
+    const rows = activeRows(data);
+    const rt = await loadTensorBackend(name);
+    const before = rt.tf.memory().numTensors;
+    const be = await createTensorSimBackend({ data, rows }, name);
+    const dw = randomArray('leak-dw', rows.tokens.length * data.d, 1);
+    const m = new Float64Array(data.n);
+    const g = new Float64Array(dw.length);
+    await be.evaluateAsync(dw, { loss: 'dpo', beta: 1 }, m, g);
+    const live = rt.tf.memory().numTensors;
+    for (let k = 0; k < 5; k++) await be.evaluateAsync(dw, { loss: k % 2 ? 'ipo' : 'dpo', beta: 1 + k }, m, g);
+    await be.evaluateAsync(dw, { loss: 'slic', beta: 1, slicMask: new Uint8Array(data.n).fill(1) }, m, g);
+    expect(rt.tf.memory().numTensors).toBe(live);
+    be.dispose();
+    be.dispose();
+    expect(rt.tf.memory().numTensors).toBe(before);
+  });
+
+  test('batched descent: B stacked problems (different N, d, β) follow their own float64 trajectories', async () => {
+    const problems = [
+      { data: randomPreferenceSet('batch-0', 16, 4, 6, 0.5), beta: 1 },
+      { data: randomPreferenceSet('batch-1', 9, 6, 4, 0.5), beta: 0.5 },
+      { data: randomPreferenceSet('batch-2', 25, 3, 8, 0.5), beta: 2 },
+    ];
+    const steps = 20;
+    const stepSize = 0.5;
+    const rt = await loadTensorBackend(name);
+    const before = rt.tf.memory().numTensors;
+    const out = await runBatchedDescent(rt, problems, { loss: 'dpo', steps, stepSize, recordEvery: 10 });
+    expect(rt.tf.memory().numTensors).toBe(before);
+    problems.forEach((p, b) => {
+      const rows = activeRows(p.data);
+      const dw = new Float64Array(rows.tokens.length * p.data.d);
+      // Float64 gradient descent; the float32 run drifts by at most `steps` times the per-step
+      // direction error times η, plus its own rounding; bound it by accumulating tolerances.
+      const tolW = new Float64Array(dw.length);
+      for (let t = 0; t < steps; t++) {
+        const e = evaluate64(p.data, rows, dw, p.beta, 'dpo');
+        for (let k = 0; k < dw.length; k++) {
+          dw[k]! += stepSize * e.direction[k]!;
+          tolW[k]! += stepSize * e.directionTolerance[k]! + 2 * 2 ** -23 * Math.abs(dw[k]!);
+        }
+      }
+      const e = evaluate64(p.data, rows, dw, p.beta, 'dpo');
+      // Margin error: its own rounding plus β Σ_k |g_k| (δW_w + δW_l), amplified through the
+      // dynamics by at most 1 + steps·η·β²·max C (small here); FLOW_AMPLIFICATION bounds it.
+      const FLOW_AMPLIFICATION = 4;
+      const tolR = Float64Array.from(e.marginTolerance, (t0, i) => {
+        let s = 0;
+        for (let k = 0; k < p.data.d; k++) {
+          s += Math.abs(p.data.features[i * p.data.d + k]!) * (tolW[rows.chosenRow[i]! * p.data.d + k]! + tolW[rows.rejectedRow[i]! * p.data.d + k]!);
+        }
+        return t0 + FLOW_AMPLIFICATION * p.beta * s;
+      });
+      expect(out[b]!.recordedSteps).toEqual([10, 20]);
+      expect(disagreements(out[b]!.margins.at(-1)!, e.margins, tolR)).toEqual([]);
+      expect(out[b]!.deltaW.length).toBe(dw.length);
+      // The margins moved: the check is not comparing zeros.
+      expect(Math.max(...e.margins.map(Math.abs))).toBeGreaterThan(0.1);
+    });
+  });
+});

@@ -1,0 +1,101 @@
+// The float64 reference kernel: one fused pass over a block of samples that computes the margins
+// r_i = β a_iᵀ ΔW g_i and, in the same pass, the block's partial descent direction
+// Σ_i (β/N) w(r_i) a_i g_iᵀ (THEORY.md §1–§2).
+//
+// Why a hand-written plain-JavaScript file (not TypeScript, not a library): this is the hot loop
+// of the simulator (O(N·d) per evaluation, memory-bound), it must be exact float64 with a fixed
+// summation order (bit-identical results for any number of workers), and the very same code must
+// run on the main thread and inside worker_threads. Worker threads cannot load TypeScript without
+// a loader (vitest, tsx and plain node differ there), so the kernel is plain ESM that every
+// runtime loads as is. Types are declared in kernel.d.mts.
+
+/** Loss codes shared with the workers (THEORY.md §2: weight w(r) = -f'(r)). */
+export const LOSS_CODE = Object.freeze({ dpo: 0, ipo: 1, slic: 2 });
+
+/** Loss weight w(r) = -f'(r): DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (THEORY.md §2). */
+export function lossWeight(code, r) {
+  if (code === 0) return 1 / (1 + Math.exp(r));
+  if (code === 1) return 2 * (1 - r);
+  return r < 1 ? 1 : 0;
+}
+
+/**
+ * Fused margins + partial direction for samples [start, end) of one block.
+ * The partial (rows `localChosen/localRejected` of the block's own touched-row list, each of
+ * length d, at `partialOffset` in `partial`) is zeroed first and then accumulated in sample order.
+ * The dot product uses four interleaved accumulators (a fixed order, so still deterministic) to
+ * keep the floating-point pipeline busy.
+ */
+export function evaluateBlock(
+  features, d, start, end, chosenRow, rejectedRow, localChosen, localRejected, touchedCount,
+  deltaW, lossCode, beta, scale, slicMask, margins, partial, partialOffset,
+) {
+  partial.fill(0, partialOffset, partialOffset + touchedCount * d);
+  const d4 = d - (d & 3);
+  for (let i = start; i < end; i++) {
+    const base = i * d;
+    const cw = chosenRow[i] * d;
+    const cl = rejectedRow[i] * d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let k = 0;
+    for (; k < d4; k += 4) {
+      s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
+      s1 += (deltaW[cw + k + 1] - deltaW[cl + k + 1]) * features[base + k + 1];
+      s2 += (deltaW[cw + k + 2] - deltaW[cl + k + 2]) * features[base + k + 2];
+      s3 += (deltaW[cw + k + 3] - deltaW[cl + k + 3]) * features[base + k + 3];
+    }
+    for (; k < d; k++) s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
+    const r = beta * ((s0 + s1) + (s2 + s3));
+    margins[i] = r;
+    let w;
+    if (lossCode === 0) w = 1 / (1 + Math.exp(r));
+    else if (lossCode === 1) w = 2 * (1 - r);
+    else w = slicMask !== null ? slicMask[i] : (r < 1 ? 1 : 0);
+    const c = scale * w;
+    if (c === 0) continue;
+    const pw = partialOffset + localChosen[i] * d;
+    const pl = partialOffset + localRejected[i] * d;
+    for (let j = 0; j < d; j++) {
+      const v = c * features[base + j];
+      partial[pw + j] += v;
+      partial[pl + j] -= v;
+    }
+  }
+}
+
+/** Margins only for samples [start, end): r_i = β a_iᵀ ΔW g_i (same summation order as above). */
+export function marginsBlock(features, d, start, end, chosenRow, rejectedRow, deltaW, beta, margins) {
+  const d4 = d - (d & 3);
+  for (let i = start; i < end; i++) {
+    const base = i * d;
+    const cw = chosenRow[i] * d;
+    const cl = rejectedRow[i] * d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let k = 0;
+    for (; k < d4; k += 4) {
+      s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
+      s1 += (deltaW[cw + k + 1] - deltaW[cl + k + 1]) * features[base + k + 1];
+      s2 += (deltaW[cw + k + 2] - deltaW[cl + k + 2]) * features[base + k + 2];
+      s3 += (deltaW[cw + k + 3] - deltaW[cl + k + 3]) * features[base + k + 3];
+    }
+    for (; k < d; k++) s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
+    margins[i] = beta * ((s0 + s1) + (s2 + s3));
+  }
+}
+
+/**
+ * Adds the block partials into `out` (rowCount × d, overwritten) in block order 0, 1, 2, …:
+ * the one reduction order used whatever the number of workers.
+ */
+export function reduceBlocks(out, d, blockCount, blockRowStart, blockRows, partial) {
+  out.fill(0);
+  for (let b = 0; b < blockCount; b++) {
+    const r0 = blockRowStart[b];
+    const r1 = blockRowStart[b + 1];
+    for (let j = r0; j < r1; j++) {
+      const dst = blockRows[j] * d;
+      const src = j * d;
+      for (let k = 0; k < d; k++) out[dst + k] += partial[src + k];
+    }
+  }
+}

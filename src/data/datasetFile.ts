@@ -1,0 +1,312 @@
+/**
+ * Datasets in and out of files: numpy `.npz` (how a PyTorch user brings real embeddings, e.g.
+ * `np.savez('d.npz', features=X, chosen=w, rejected=l)`) and JSON.
+ *
+ * Arrays (npz member names = JSON keys):
+ * - required: `features` (N×d, float64 or float32), `chosen`, `rejected` (length N, integer);
+ * - optional, both or neither: `ref_chosen_logp`, `ref_rejected_logp` (length N, float);
+ * - optional, all three or none: `test_features` (M×d, same d), `test_chosen`, `test_rejected`;
+ * - optional: `cluster` (length N), `test_cluster` (length M), integer cluster ids as written
+ *   by the sampler (2k for C_{k,+}, 2k+1 for C_{k,-}).
+ * Any other npz member or JSON key is ignored without error: exports often carry extra arrays
+ * (labels, ids, metadata), and a typo in an optional name shows up as that array being absent.
+ *
+ * Validation: N >= 1, d >= 1, M >= 1; all values finite; token ids integers in [0, 2^31);
+ * chosen != rejected per sample (THEORY.md §1: w_i != l_i). Every failure, including
+ * unreadable files and corrupt archives, throws InvalidInputError with a one-line message
+ * naming the file and the array (`file.npz[features]: ...`); the CLI maps it to exit code 2.
+ */
+import { readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import type { Dataset, PreferenceSet } from './dataset.ts';
+import { InvalidInputError } from '../theory/errors.ts';
+import { encodeNpy, readNpz, writeNpz } from './npz.ts';
+import type { NpyKind } from './npz.ts';
+
+/** File formats {@link saveDataset} writes: npz stored (np.savez), npz deflated (np.savez_compressed), JSON. */
+export type DatasetFormat = 'npz' | 'npz-compressed' | 'json';
+
+/** Token ids must be below 2^31 (they are stored as Int32Array). */
+const TOKEN_LIMIT = 2 ** 31;
+
+/** Every array name the reader looks at. */
+export const DATASET_ARRAY_NAMES = [
+  'features',
+  'chosen',
+  'rejected',
+  'ref_chosen_logp',
+  'ref_rejected_logp',
+  'cluster',
+  'test_features',
+  'test_chosen',
+  'test_rejected',
+  'test_cluster',
+] as const;
+type ArrayName = (typeof DATASET_ARRAY_NAMES)[number];
+
+/** An array as both readers hand it to validation: values in C order, its shape and element kind ('json' numbers carry no kind). */
+interface RawArray {
+  readonly shape: readonly number[];
+  readonly values: Float64Array;
+  readonly kind: NpyKind | 'json';
+}
+
+const finiteNumber = z.number().refine(Number.isFinite, 'must be finite');
+const numberArray = z.array(finiteNumber);
+const matrix = z.array(numberArray);
+
+/**
+ * The JSON dataset format: an object with the arrays above as keys, matrices as arrays of rows.
+ * Unknown keys are ignored. Shapes and token ranges are checked after parsing.
+ * @example {"features": [[1, 0], [0, 1]], "chosen": [0, 1], "rejected": [1, 0]}
+ */
+export const DatasetJsonSchema = z.object({
+  features: matrix,
+  chosen: numberArray,
+  rejected: numberArray,
+  ref_chosen_logp: numberArray.optional(),
+  ref_rejected_logp: numberArray.optional(),
+  cluster: numberArray.optional(),
+  test_features: matrix.optional(),
+  test_chosen: numberArray.optional(),
+  test_rejected: numberArray.optional(),
+  test_cluster: numberArray.optional(),
+});
+/** The parsed JSON dataset. */
+export type DatasetJson = z.infer<typeof DatasetJsonSchema>;
+
+function fail(field: string, message: string): never {
+  throw new InvalidInputError(field, message.replace(/\s+/g, ' '));
+}
+
+/** Builds and validates a Dataset from raw arrays; `file` names the source in errors. */
+function assemble(get: (name: ArrayName) => RawArray | undefined, file: string): Dataset {
+  const where = (name: string) => `${file}[${name}]`;
+  const need = (name: ArrayName): RawArray => get(name) ?? fail(where(name), 'required array is missing');
+
+  const matrixOf = (name: ArrayName, d?: number): { n: number; d: number; values: Float64Array } => {
+    const a = need(name);
+    if (a.kind !== 'f' && a.kind !== 'json') fail(where(name), `must be float64 or float32, got an integer array`);
+    if (a.shape.length !== 2) fail(where(name), `must be 2-dimensional (N×d), got shape (${a.shape.join(', ')})`);
+    const [n, cols] = a.shape;
+    if (n < 1) fail(where(name), 'has no rows');
+    if (cols < 1) fail(where(name), 'has no columns');
+    if (d !== undefined && cols !== d) fail(where(name), `has ${cols} columns but features has d = ${d}`);
+    const v = a.values;
+    for (let i = 0; i < v.length; i++) {
+      if (!Number.isFinite(v[i])) fail(where(name), `value ${v[i]} at row ${Math.floor(i / cols)}, column ${i % cols} is not finite`);
+    }
+    return { n, d: cols, values: v };
+  };
+
+  const vectorOf = (name: ArrayName, n: number, kind: 'int' | 'float'): Float64Array => {
+    const a = need(name);
+    if (kind === 'int' && a.kind === 'f') fail(where(name), 'must be an integer array, got floats');
+    if (kind === 'float' && (a.kind === 'i' || a.kind === 'u')) fail(where(name), 'must be a float array, got integers');
+    if (a.shape.length !== 1) fail(where(name), `must be 1-dimensional, got shape (${a.shape.join(', ')})`);
+    if (a.shape[0] !== n) fail(where(name), `has length ${a.shape[0]} but there are ${n} samples`);
+    const v = a.values;
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      if (!Number.isFinite(x)) fail(where(name), `value ${x} at index ${i} is not finite`);
+      if (kind === 'int' && !(Number.isInteger(x) && x >= 0 && x < TOKEN_LIMIT)) {
+        fail(where(name), `value ${x} at index ${i} is not an integer in [0, 2^31)`);
+      }
+    }
+    return v;
+  };
+
+  const toInt32 = (v: Float64Array) => Int32Array.from(v);
+
+  const tokens = (cName: ArrayName, rName: ArrayName, n: number) => {
+    const chosen = toInt32(vectorOf(cName, n, 'int'));
+    const rejected = toInt32(vectorOf(rName, n, 'int'));
+    for (let i = 0; i < n; i++) {
+      if (chosen[i] === rejected[i]) fail(where(rName), `sample ${i} has chosen == rejected == ${chosen[i]} (THEORY §1 needs w != l)`);
+    }
+    return { chosen, rejected };
+  };
+
+  const present = (names: readonly ArrayName[]) => {
+    const have = names.filter((x) => get(x) !== undefined);
+    if (have.length > 0 && have.length < names.length) {
+      const missing = names.find((x) => get(x) === undefined)!;
+      fail(where(missing), `required when ${have.join(', ')} ${have.length === 1 ? 'is' : 'are'} present`);
+    }
+    return have.length === names.length;
+  };
+
+  const f = matrixOf('features');
+  const train: PreferenceSet = {
+    n: f.n,
+    d: f.d,
+    features: f.values,
+    ...tokens('chosen', 'rejected', f.n),
+    ...(get('cluster') !== undefined ? { cluster: toInt32(vectorOf('cluster', f.n, 'int')) } : {}),
+    ...(present(['ref_chosen_logp', 'ref_rejected_logp'])
+      ? { refChosenLogp: vectorOf('ref_chosen_logp', f.n, 'float'), refRejectedLogp: vectorOf('ref_rejected_logp', f.n, 'float') }
+      : {}),
+  };
+  let test: PreferenceSet | undefined;
+  if (present(['test_features', 'test_chosen', 'test_rejected'])) {
+    const t = matrixOf('test_features', f.d);
+    test = {
+      n: t.n,
+      d: t.d,
+      features: t.values,
+      ...tokens('test_chosen', 'test_rejected', t.n),
+      ...(get('test_cluster') !== undefined ? { cluster: toInt32(vectorOf('test_cluster', t.n, 'int')) } : {}),
+    };
+  } else if (get('test_cluster') !== undefined) {
+    fail(where('test_cluster'), 'present without test_features');
+  }
+  let maxToken = 0;
+  for (const set of test === undefined ? [train] : [train, test]) {
+    for (let i = 0; i < set.n; i++) maxToken = Math.max(maxToken, set.chosen[i], set.rejected[i]);
+  }
+  return test === undefined ? { train, vocab: maxToken + 1 } : { train, test, vocab: maxToken + 1 };
+}
+
+/**
+ * Reads a dataset from `.npz` bytes (np.savez or np.savez_compressed). `file` names the
+ * source in error messages.
+ * @throws InvalidInputError on any corrupt, malformed or invalid content.
+ */
+export function parseNpzDataset(bytes: Uint8Array, file: string): Dataset {
+  const arrays = readNpz(bytes, file, DATASET_ARRAY_NAMES);
+  return assemble((name) => arrays.get(name), file);
+}
+
+/**
+ * Reads a dataset from JSON text in the {@link DatasetJsonSchema} format. `file` names the
+ * source in error messages.
+ * @throws InvalidInputError on invalid JSON, a schema mismatch, or invalid content.
+ */
+export function parseJsonDataset(text: string, file: string): Dataset {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return fail(file, `invalid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const parsed = DatasetJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const [head, ...rest] = issue.path.map(String);
+    const field = head === undefined ? file : `${file}[${head}]`;
+    return fail(field, `${rest.length > 0 ? `at ${rest.join('.')}: ` : ''}${issue.message}`);
+  }
+  const json = parsed.data;
+  const toRaw = (x: number[] | number[][] | undefined, name: string): RawArray | undefined => {
+    if (x === undefined) return undefined;
+    if (name === 'features' || name === 'test_features') {
+      const rows = x as number[][];
+      const d = rows.length > 0 ? rows[0].length : 0;
+      const values = new Float64Array(rows.length * d);
+      rows.forEach((row, i) => {
+        if (row.length !== d) fail(`${file}[${name}]`, `row ${i} has ${row.length} entries but row 0 has ${d}`);
+        values.set(row, i * d);
+      });
+      return { shape: [rows.length, d], values, kind: 'json' };
+    }
+    const v = x as number[];
+    return { shape: [v.length], values: Float64Array.from(v), kind: 'json' };
+  };
+  const arrays = new Map<ArrayName, RawArray>();
+  for (const name of DATASET_ARRAY_NAMES) {
+    const a = toRaw(json[name], name);
+    if (a !== undefined) arrays.set(name, a);
+  }
+  return assemble((name) => arrays.get(name), file);
+}
+
+/** Encodes a dataset as `.npz` bytes (features <f8, token and cluster ids <i8 like numpy's default int). Deterministic bytes. */
+export function encodeNpzDataset(dataset: Dataset, compressed: boolean): Uint8Array {
+  const arrays = new Map<string, Uint8Array>();
+  const ints = (v: Int32Array) => encodeNpy(BigInt64Array.from(v, (x) => BigInt(x)), [v.length]);
+  const put = (prefix: '' | 'test_', s: PreferenceSet) => {
+    arrays.set(`${prefix}features`, encodeNpy(s.features, [s.n, s.d]));
+    arrays.set(`${prefix}chosen`, ints(s.chosen));
+    arrays.set(`${prefix}rejected`, ints(s.rejected));
+    if (s.cluster !== undefined) arrays.set(`${prefix}cluster`, ints(s.cluster));
+  };
+  put('', dataset.train);
+  const { refChosenLogp, refRejectedLogp } = dataset.train;
+  if (refChosenLogp !== undefined && refRejectedLogp !== undefined) {
+    arrays.set('ref_chosen_logp', encodeNpy(refChosenLogp, [dataset.train.n]));
+    arrays.set('ref_rejected_logp', encodeNpy(refRejectedLogp, [dataset.train.n]));
+  }
+  if (dataset.test !== undefined) put('test_', dataset.test);
+  return writeNpz(arrays, compressed);
+}
+
+/** Encodes a dataset as JSON text in the {@link DatasetJsonSchema} format (doubles round-trip exactly; -0 is written as 0). */
+export function encodeJsonDataset(dataset: Dataset): string {
+  const rows = (s: PreferenceSet) => Array.from({ length: s.n }, (_, i) => Array.from(s.features.subarray(i * s.d, (i + 1) * s.d)));
+  const out: Record<string, unknown> = {
+    features: rows(dataset.train),
+    chosen: Array.from(dataset.train.chosen),
+    rejected: Array.from(dataset.train.rejected),
+  };
+  if (dataset.train.cluster !== undefined) out.cluster = Array.from(dataset.train.cluster);
+  if (dataset.train.refChosenLogp !== undefined && dataset.train.refRejectedLogp !== undefined) {
+    out.ref_chosen_logp = Array.from(dataset.train.refChosenLogp);
+    out.ref_rejected_logp = Array.from(dataset.train.refRejectedLogp);
+  }
+  if (dataset.test !== undefined) {
+    out.test_features = rows(dataset.test);
+    out.test_chosen = Array.from(dataset.test.chosen);
+    out.test_rejected = Array.from(dataset.test.rejected);
+    if (dataset.test.cluster !== undefined) out.test_cluster = Array.from(dataset.test.cluster);
+  }
+  return JSON.stringify(out);
+}
+
+function formatOf(path: string): 'npz' | 'json' | undefined {
+  const lower = path.toLowerCase();
+  return lower.endsWith('.npz') ? 'npz' : lower.endsWith('.json') ? 'json' : undefined;
+}
+
+/**
+ * Loads a dataset from a `.npz` or `.json` file (chosen by extension, case-insensitive).
+ * @throws InvalidInputError for an unknown extension, an unreadable file, or any invalid content.
+ * @example const ds = loadDataset('embeddings.npz');
+ */
+export function loadDataset(path: string): Dataset {
+  const format = formatOf(path);
+  if (format === undefined) fail(path, 'unknown dataset extension (expected .npz or .json)');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    return fail(path, `cannot read file (${code})`);
+  }
+  if (format === 'npz') return parseNpzDataset(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(path, 'is not valid UTF-8 text');
+  }
+  return parseJsonDataset(text, path);
+}
+
+/**
+ * Writes a dataset atomically (write-file-atomic: a temporary file renamed into place, so a
+ * reader never sees half a file). `format` defaults to the extension: `.npz` -> 'npz' (stored,
+ * like np.savez), `.json` -> 'json'. Byte-identical output for identical datasets.
+ * @throws InvalidInputError when the format cannot be inferred or the file cannot be written.
+ */
+export function saveDataset(path: string, dataset: Dataset, format?: DatasetFormat): void {
+  const fmt = format ?? formatOf(path);
+  if (fmt === undefined) fail(path, 'unknown dataset extension (expected .npz or .json), or pass a format');
+  const data = fmt === 'json' ? Buffer.from(encodeJsonDataset(dataset), 'utf-8') : Buffer.from(encodeNpzDataset(dataset, fmt === 'npz-compressed'));
+  try {
+    writeFileAtomic.sync(path, data);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    fail(path, `cannot write file (${code})`);
+  }
+}

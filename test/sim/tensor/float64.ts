@@ -64,7 +64,15 @@ export interface Evaluation64 {
 }
 
 /** r_i = β a_iᵀ ΔW g_i and D = (β/N) Σ w(r_i) a_i g_iᵀ in float64, with float32 tolerances. */
-export function evaluate64(data: PreferenceSet, rows: ActiveRows, deltaW: Float64Array, beta: number, loss: 'dpo' | 'ipo'): Evaluation64 {
+export function evaluate64(
+  data: PreferenceSet,
+  rows: ActiveRows,
+  deltaW: Float64Array,
+  beta: number,
+  loss: 'dpo' | 'ipo',
+  /** Extra float32 error of each margin when the margins are computed another way (e.g. a full softmax). */
+  extraMarginError?: Float64Array,
+): Evaluation64 {
   const { n, d, features } = data;
   const U = rows.tokens.length;
   const margins = new Float64Array(n);
@@ -84,7 +92,7 @@ export function evaluate64(data: PreferenceSet, rows: ActiveRows, deltaW: Float6
       mag += (Math.abs(deltaW[w * d + k]!) + Math.abs(deltaW[l * d + k]!)) * Math.abs(gk);
     }
     margins[i] = beta * r;
-    marginTolerance[i] = (d + MARGIN_SLACK_OPS) * EPS32 * beta * mag;
+    marginTolerance[i] = (d + MARGIN_SLACK_OPS) * EPS32 * beta * mag + (extraMarginError?.[i] ?? 0);
     const c = beta / n;
     const wi = weight64(loss, margins[i]!);
     // The weight is computed from a float32 margin: its error is Lip·δr plus its own rounding.

@@ -92,13 +92,25 @@ export function sharingPairs(K: number, Z: number, orientation: 'chosen' | 'alte
   return pairs;
 }
 
-/** A fraction in [0, 1] that is exactly 0 or exactly 1 with probability 1/6 each; shrinks toward 0. */
+/**
+ * Resolution of interior fractions (2^30 steps). Fractions come from integers, not fc.double:
+ * fc.double draws uniformly over float *representations*, so on [0, 1] over 90% of its draws are
+ * below 1e-3, which would pile every magnitude onto its lower edge.
+ */
+const FRACTION_STEPS = 2 ** 30;
+
+/** A fraction uniform on [0, 1] (unbiased generation; shrinks toward 0). */
+export function unitFraction(): fc.Arbitrary<number> {
+  return fc.noBias(fc.integer({ min: 0, max: FRACTION_STEPS })).map((i) => i / FRACTION_STEPS);
+}
+
+/** A fraction in [0, 1] that is exactly 0 or exactly 1 with probability 1/6 each, else uniform; shrinks toward 0. */
 export function edgeFraction(): fc.Arbitrary<number> {
   return fc.oneof(
     { withCrossShrink: true },
     { arbitrary: fc.constant(0), weight: EDGE_WEIGHT },
     { arbitrary: fc.constant(1), weight: EDGE_WEIGHT },
-    { arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: INTERIOR_WEIGHT },
+    { arbitrary: unitFraction(), weight: INTERIOR_WEIGHT },
   );
 }
 
@@ -120,7 +132,7 @@ function betaTauArb(): fc.Arbitrary<number> {
   return fc.oneof(
     { withCrossShrink: true },
     fc.constant(1),
-    fc.double({ min: 0, max: 1, noNaN: true }).map((f) => lo * Math.pow(hi / lo, f)),
+    unitFraction().map((f) => lo * Math.pow(hi / lo, f)),
   );
 }
 

@@ -6,6 +6,7 @@
  * - required: `features` (N×d, float64 or float32), `chosen`, `rejected` (length N, integer);
  * - optional, both or neither: `ref_chosen_logp`, `ref_rejected_logp` (length N, float);
  * - optional, all three or none: `test_features` (M×d, same d), `test_chosen`, `test_rejected`;
+ * - optional, both or neither: `test_ref_chosen_logp`, `test_ref_rejected_logp` (length M, float);
  * - optional: `cluster` (length N), `test_cluster` (length M), integer cluster ids as written
  *   by the sampler (2k for C_{k,+}, 2k+1 for C_{k,-}).
  * Any other npz member or JSON key is ignored without error: exports often carry extra arrays
@@ -42,6 +43,8 @@ export const DATASET_ARRAY_NAMES = [
   'test_chosen',
   'test_rejected',
   'test_cluster',
+  'test_ref_chosen_logp',
+  'test_ref_rejected_logp',
 ] as const;
 type ArrayName = (typeof DATASET_ARRAY_NAMES)[number];
 
@@ -72,12 +75,19 @@ export const DatasetJsonSchema = z.object({
   test_chosen: numberArray.optional(),
   test_rejected: numberArray.optional(),
   test_cluster: numberArray.optional(),
+  test_ref_chosen_logp: numberArray.optional(),
+  test_ref_rejected_logp: numberArray.optional(),
 });
 /** The parsed JSON dataset. */
 export type DatasetJson = z.infer<typeof DatasetJsonSchema>;
 
+/** Control characters (a newline in a file name) would break the one-line message: escape them. */
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function fail(field: string, message: string): never {
-  throw new InvalidInputError(field, message.replace(/\s+/g, ' '));
+  throw new InvalidInputError(oneLine(field), oneLine(message.replace(/\s+/g, ' ')));
 }
 
 /** Builds and validates a Dataset from raw arrays; `file` names the source in errors. */
@@ -157,9 +167,14 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
       features: t.values,
       ...tokens('test_chosen', 'test_rejected', t.n),
       ...(get('test_cluster') !== undefined ? { cluster: toInt32(vectorOf('test_cluster', t.n, 'int')) } : {}),
+      ...(present(['test_ref_chosen_logp', 'test_ref_rejected_logp'])
+        ? { refChosenLogp: vectorOf('test_ref_chosen_logp', t.n, 'float'), refRejectedLogp: vectorOf('test_ref_rejected_logp', t.n, 'float') }
+        : {}),
     };
-  } else if (get('test_cluster') !== undefined) {
-    fail(where('test_cluster'), 'present without test_features');
+  } else {
+    for (const name of ['test_cluster', 'test_ref_chosen_logp', 'test_ref_rejected_logp'] as const) {
+      if (get(name) !== undefined) fail(where(name), 'present without test_features');
+    }
   }
   let maxToken = 0;
   for (const set of test === undefined ? [train] : [train, test]) {
@@ -230,13 +245,12 @@ export function encodeNpzDataset(dataset: Dataset, compressed: boolean): Uint8Ar
     arrays.set(`${prefix}chosen`, ints(s.chosen));
     arrays.set(`${prefix}rejected`, ints(s.rejected));
     if (s.cluster !== undefined) arrays.set(`${prefix}cluster`, ints(s.cluster));
+    if (s.refChosenLogp !== undefined && s.refRejectedLogp !== undefined) {
+      arrays.set(`${prefix}ref_chosen_logp`, encodeNpy(s.refChosenLogp, [s.n]));
+      arrays.set(`${prefix}ref_rejected_logp`, encodeNpy(s.refRejectedLogp, [s.n]));
+    }
   };
   put('', dataset.train);
-  const { refChosenLogp, refRejectedLogp } = dataset.train;
-  if (refChosenLogp !== undefined && refRejectedLogp !== undefined) {
-    arrays.set('ref_chosen_logp', encodeNpy(refChosenLogp, [dataset.train.n]));
-    arrays.set('ref_rejected_logp', encodeNpy(refRejectedLogp, [dataset.train.n]));
-  }
   if (dataset.test !== undefined) put('test_', dataset.test);
   return writeNpz(arrays, compressed);
 }
@@ -244,22 +258,19 @@ export function encodeNpzDataset(dataset: Dataset, compressed: boolean): Uint8Ar
 /** Encodes a dataset as JSON text in the {@link DatasetJsonSchema} format (doubles round-trip exactly; -0 is written as 0). */
 export function encodeJsonDataset(dataset: Dataset): string {
   const rows = (s: PreferenceSet) => Array.from({ length: s.n }, (_, i) => Array.from(s.features.subarray(i * s.d, (i + 1) * s.d)));
-  const out: Record<string, unknown> = {
-    features: rows(dataset.train),
-    chosen: Array.from(dataset.train.chosen),
-    rejected: Array.from(dataset.train.rejected),
+  const out: Record<string, unknown> = {};
+  const put = (prefix: '' | 'test_', s: PreferenceSet) => {
+    out[`${prefix}features`] = rows(s);
+    out[`${prefix}chosen`] = Array.from(s.chosen);
+    out[`${prefix}rejected`] = Array.from(s.rejected);
+    if (s.cluster !== undefined) out[`${prefix}cluster`] = Array.from(s.cluster);
+    if (s.refChosenLogp !== undefined && s.refRejectedLogp !== undefined) {
+      out[`${prefix}ref_chosen_logp`] = Array.from(s.refChosenLogp);
+      out[`${prefix}ref_rejected_logp`] = Array.from(s.refRejectedLogp);
+    }
   };
-  if (dataset.train.cluster !== undefined) out.cluster = Array.from(dataset.train.cluster);
-  if (dataset.train.refChosenLogp !== undefined && dataset.train.refRejectedLogp !== undefined) {
-    out.ref_chosen_logp = Array.from(dataset.train.refChosenLogp);
-    out.ref_rejected_logp = Array.from(dataset.train.refRejectedLogp);
-  }
-  if (dataset.test !== undefined) {
-    out.test_features = rows(dataset.test);
-    out.test_chosen = Array.from(dataset.test.chosen);
-    out.test_rejected = Array.from(dataset.test.rejected);
-    if (dataset.test.cluster !== undefined) out.test_cluster = Array.from(dataset.test.cluster);
-  }
+  put('', dataset.train);
+  if (dataset.test !== undefined) put('test_', dataset.test);
   return JSON.stringify(out);
 }
 

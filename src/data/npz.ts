@@ -46,8 +46,10 @@ export interface NpyArray {
 }
 
 function fail(where: string, message: string): never {
-  // One line: the CLI prints the message as is.
-  throw new InvalidInputError(where, message.replace(/\s+/g, ' '));
+  // One line: the CLI prints the message as is. Control characters (from a corrupt member name)
+  // are escaped.
+  const clean = (t: string) => t.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  throw new InvalidInputError(clean(where), clean(message.replace(/\s+/g, ' ')));
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -429,7 +431,8 @@ function decodeName(raw: Uint8Array, flags: number, where: string): string {
   }
 }
 
-function extract(bytes: Uint8Array, entry: ZipEntry, where: string): Uint8Array {
+/** Validates a member's local header against its central-directory entry; returns where its data starts. */
+function checkLocalHeader(bytes: Uint8Array, entry: ZipEntry, where: string): number {
   const here = `${where}[${entry.name}]`;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if ((entry.flags & 0x1) !== 0) fail(here, 'encrypted zip members are not supported');
@@ -443,6 +446,13 @@ function extract(bytes: Uint8Array, entry: ZipEntry, where: string): Uint8Array 
   const localName = decodeName(bytes.subarray(p + 30, p + 30 + nameLen), dv.getUint16(p + 6, true), where);
   if (localName !== entry.name) fail(here, 'corrupt zip archive (local and central member names differ)');
   const start = p + 30 + nameLen + extraLen;
+  if (start + entry.compSize > bytes.length) fail(here, 'truncated zip member');
+  return start;
+}
+
+function extract(bytes: Uint8Array, entry: ZipEntry, where: string): Uint8Array {
+  const here = `${where}[${entry.name}]`;
+  const start = checkLocalHeader(bytes, entry, where);
   const end = start + entry.compSize;
   if (end > bytes.length) fail(here, 'truncated zip member');
   const raw = bytes.subarray(start, end);
@@ -473,7 +483,11 @@ function extract(bytes: Uint8Array, entry: ZipEntry, where: string): Uint8Array 
  */
 export function readNpz(bytes: Uint8Array, where: string, wanted: readonly string[]): Map<string, NpyArray> {
   const out = new Map<string, NpyArray>();
-  for (const entry of listZip(bytes, where)) {
+  const entries = listZip(bytes, where);
+  // Check every member's local header against the central directory, even members we skip: a
+  // corrupted name in one copy would otherwise silently hide an optional array.
+  for (const entry of entries) checkLocalHeader(bytes, entry, where);
+  for (const entry of entries) {
     if (!entry.name.endsWith('.npy')) continue;
     const key = entry.name.slice(0, -'.npy'.length);
     if (!wanted.includes(key)) continue;

@@ -114,11 +114,11 @@ describe('validConfigArb', () => {
   it('shrinks toward the smallest configuration', () => {
     const out = fc.check(fc.property(validConfigArb({ scale: 'full' }), () => false), { seed: 7, numRuns: 10 });
     expect(out.failed).toBe(true);
-    const [c] = out.counterexample!;
+    const [c] = out.counterexample as [ClusterConfig];
     expect([c.K, c.Q, c.d, c.v, c.lb, c.beta, c.tau, c.seed]).toEqual([1, 1, 2, 0, 0.25, 1, 1, 0]);
     expect(c.tokens).toEqual({ kind: 'distinct' });
     const sized = fc.check(fc.property(validConfigArb({ scale: 'small', requireSize: true }), () => false), { seed: 7, numRuns: 10 });
-    expect(sized.counterexample![0].Q).toBe(40);
+    expect((sized.counterexample as [ClusterConfig])[0].Q).toBe(40);
   });
 });
 

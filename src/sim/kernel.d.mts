@@ -13,7 +13,7 @@ export declare function evaluateBlock(
   features: F64, d: number, start: number, end: number, chosenRow: I32, rejectedRow: I32,
   localChosen: I32, localRejected: I32, touchedCount: number, deltaW: F64, lossCode: number,
   beta: number, scale: number, slicMask: Uint8Array | null, margins: F64, partial: F64,
-  partialOffset: number,
+  partialOffset: number, scratch: F64,
 ): void;
 
 /** Margins only, samples [start, end). */

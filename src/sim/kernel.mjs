@@ -23,28 +23,74 @@ export function lossWeight(code, r) {
  * Fused margins + partial direction for samples [start, end) of one block.
  * The partial (rows `localChosen/localRejected` of the block's own touched-row list, each of
  * length d, at `partialOffset` in `partial`) is zeroed first and then accumulated in sample order.
- * The dot product uses four interleaved accumulators (a fixed order, so still deterministic) to
- * keep the floating-point pipeline busy.
+ *
+ * Runs of consecutive samples with the same token pair (w, l) (the cluster data of THEORY.md §3
+ * comes sorted by cluster) take a faster path: the row difference ΔW_w - ΔW_l is formed once per
+ * run (the same float64 values the direct path subtracts, so margins are identical either way),
+ * and the run's Σ c_i g_i is accumulated in one buffer and added to row w and subtracted from row
+ * l when the run ends. Which path a sample takes depends on the data only, never on the workers,
+ * so results stay deterministic. The dot product uses four interleaved accumulators (a fixed
+ * order) to keep the floating-point pipeline busy.
+ *
+ * `scratch` must hold 2·d doubles (row difference, run accumulator).
  */
 export function evaluateBlock(
   features, d, start, end, chosenRow, rejectedRow, localChosen, localRejected, touchedCount,
-  deltaW, lossCode, beta, scale, slicMask, margins, partial, partialOffset,
+  deltaW, lossCode, beta, scale, slicMask, margins, partial, partialOffset, scratch,
 ) {
   partial.fill(0, partialOffset, partialOffset + touchedCount * d);
   const d4 = d - (d & 3);
+  const diff = scratch.subarray(0, d);
+  const acc = scratch.subarray(d, 2 * d);
+  let runW = -1, runL = -1, runOpen = false;
+  const flush = () => {
+    const pw = partialOffset + localChosen[runStart] * d;
+    const pl = partialOffset + localRejected[runStart] * d;
+    for (let j = 0; j < d; j++) {
+      partial[pw + j] += acc[j];
+      partial[pl + j] -= acc[j];
+    }
+    runOpen = false;
+  };
+  let runStart = start;
   for (let i = start; i < end; i++) {
     const base = i * d;
-    const cw = chosenRow[i] * d;
-    const cl = rejectedRow[i] * d;
+    const rw = chosenRow[i];
+    const rl = rejectedRow[i];
+    if (rw !== runW || rl !== runL) {
+      if (runOpen) flush();
+      runW = -1;
+      runL = -1;
+      if (i + 1 < end && chosenRow[i + 1] === rw && rejectedRow[i + 1] === rl) {
+        const cw = rw * d, cl = rl * d;
+        for (let k = 0; k < d; k++) diff[k] = deltaW[cw + k] - deltaW[cl + k];
+        acc.fill(0);
+        runW = rw;
+        runL = rl;
+        runStart = i;
+        runOpen = true;
+      }
+    }
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     let k = 0;
-    for (; k < d4; k += 4) {
-      s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
-      s1 += (deltaW[cw + k + 1] - deltaW[cl + k + 1]) * features[base + k + 1];
-      s2 += (deltaW[cw + k + 2] - deltaW[cl + k + 2]) * features[base + k + 2];
-      s3 += (deltaW[cw + k + 3] - deltaW[cl + k + 3]) * features[base + k + 3];
+    if (runOpen) {
+      for (; k < d4; k += 4) {
+        s0 += diff[k] * features[base + k];
+        s1 += diff[k + 1] * features[base + k + 1];
+        s2 += diff[k + 2] * features[base + k + 2];
+        s3 += diff[k + 3] * features[base + k + 3];
+      }
+      for (; k < d; k++) s0 += diff[k] * features[base + k];
+    } else {
+      const cw = rw * d, cl = rl * d;
+      for (; k < d4; k += 4) {
+        s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
+        s1 += (deltaW[cw + k + 1] - deltaW[cl + k + 1]) * features[base + k + 1];
+        s2 += (deltaW[cw + k + 2] - deltaW[cl + k + 2]) * features[base + k + 2];
+        s3 += (deltaW[cw + k + 3] - deltaW[cl + k + 3]) * features[base + k + 3];
+      }
+      for (; k < d; k++) s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
     }
-    for (; k < d; k++) s0 += (deltaW[cw + k] - deltaW[cl + k]) * features[base + k];
     const r = beta * ((s0 + s1) + (s2 + s3));
     margins[i] = r;
     let w;
@@ -53,14 +99,19 @@ export function evaluateBlock(
     else w = slicMask !== null ? slicMask[i] : (r < 1 ? 1 : 0);
     const c = scale * w;
     if (c === 0) continue;
-    const pw = partialOffset + localChosen[i] * d;
-    const pl = partialOffset + localRejected[i] * d;
-    for (let j = 0; j < d; j++) {
-      const v = c * features[base + j];
-      partial[pw + j] += v;
-      partial[pl + j] -= v;
+    if (runOpen) {
+      for (let j = 0; j < d; j++) acc[j] += c * features[base + j];
+    } else {
+      const pw = partialOffset + localChosen[i] * d;
+      const pl = partialOffset + localRejected[i] * d;
+      for (let j = 0; j < d; j++) {
+        const v = c * features[base + j];
+        partial[pw + j] += v;
+        partial[pl + j] -= v;
+      }
     }
   }
+  if (runOpen) flush();
 }
 
 /** Margins only for samples [start, end): r_i = β a_iᵀ ΔW g_i (same summation order as above). */

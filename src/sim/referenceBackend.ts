@@ -87,6 +87,7 @@ export class ReferenceBackend implements SimBackend {
   private readonly problem: BackendProblem;
   private readonly layout: BlockLayout;
   private readonly partial: Float64Array;
+  private readonly scratch: Float64Array;
 
   constructor(problem: BackendProblem) {
     this.problem = problem;
@@ -95,6 +96,7 @@ export class ReferenceBackend implements SimBackend {
     this.rowCount = problem.rows.tokens.length;
     this.layout = blockLayout(problem);
     this.partial = new Float64Array(this.layout.blockRows.length * this.d);
+    this.scratch = new Float64Array(2 * this.d);
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {
@@ -108,7 +110,7 @@ export class ReferenceBackend implements SimBackend {
       const r0 = L.blockRowStart[b]!;
       evaluateBlock(data.features, this.d, L.blockStart[b]!, L.blockStart[b + 1]!, rows.chosenRow, rows.rejectedRow,
         L.localChosen, L.localRejected, L.blockRowStart[b + 1]! - r0, deltaW, code, spec.beta, scale, mask,
-        outMargins, this.partial, r0 * this.d);
+        outMargins, this.partial, r0 * this.d, this.scratch);
     }
     reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
   }
@@ -190,9 +192,9 @@ export class ParallelReferenceBackend implements SimBackend {
       mask: this.mask.buffer,
     };
     for (let index = 0; index < workers; index++) {
-      const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { ...common, index } });
-      w.unref();
-      this.threads.push(w);
+      // Referenced until 'online' (an unreferenced starting worker would let the process exit
+      // while `create` awaits it), then unref'ed by `create`.
+      this.threads.push(new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { ...common, index } }));
     }
   }
 
@@ -208,6 +210,7 @@ export class ParallelReferenceBackend implements SimBackend {
           }),
       ),
     );
+    for (const w of b.threads) w.unref();
     return b;
   }
 

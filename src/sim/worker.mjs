@@ -21,6 +21,7 @@ const deltaW = new Float64Array(w.deltaW);
 const margins = new Float64Array(w.margins);
 const partial = new Float64Array(w.partial);
 const mask = new Uint8Array(w.mask);
+const scratch = new Float64Array(2 * w.d);
 
 let lastGen = 0;
 for (;;) {
@@ -38,7 +39,7 @@ for (;;) {
         const r0 = blockRowStart[b];
         evaluateBlock(features, w.d, start, end, chosenRow, rejectedRow, localChosen, localRejected,
           blockRowStart[b + 1] - r0, deltaW, lossCode, beta, scale, useMask ? mask : null, margins,
-          partial, r0 * w.d);
+          partial, r0 * w.d, scratch);
       } else if (cmd === CMD_MARGINS) {
         marginsBlock(features, w.d, start, end, chosenRow, rejectedRow, deltaW, beta, margins);
       }

@@ -24,8 +24,10 @@ function naive(ds: ReturnType<typeof randomDataset>, dW: Float64Array, beta: num
 }
 
 describe('reference backend', () => {
-  it('matches a naive dense computation for DPO, IPO and SLiC', () => {
-    const ds = randomDataset('backend-naive', { n: 37, d: 5, vocab: 9 });
+  // Random pairs take the kernel's direct path; runs of equal pairs (cluster order) its run path.
+  const random = randomDataset('backend-naive', { n: 37, d: 5, vocab: 9 });
+  const runs = { ...random, train: { ...random.train, chosen: random.train.chosen.map((_, i) => 2 * Math.floor(i / 5) % 8), rejected: random.train.chosen.map((_, i) => (2 * Math.floor(i / 5) + 1) % 8 + (i % 5 === 4 ? 1 : 0)) } };
+  it.each([['random pairs', random], ['runs of equal pairs', runs]])('matches a naive dense computation for DPO, IPO and SLiC (%s)', (_name, ds) => {
     const rows = activeRows(ds.train);
     const be = new ReferenceBackend({ data: ds.train, rows });
     const rng = seedrandom('dw');

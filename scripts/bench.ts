@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: performance of the float64 reference simulator (issue 3, "Performance").
+ *
+ * For each size (up to the paper's scale K = 16, Q = 904, d = 4520, N = 28,928; cluster data of
+ * THEORY.md §3 with l_b = 1/2 and v = 1/(32√Q)) it measures
+ *   - the time of one RHS evaluation (fused margins + direction) on 1 thread and on the workers,
+ *     against the machine's streaming-bandwidth ceiling measured in the same run (a tight sum over
+ *     the feature matrix on 1 and 2 threads);
+ *   - the flow to τ_1 = K τ ln3/(5 β²) (THEORY.md §4) at rtol 1e-8: seconds, RHS evaluations,
+ *     achieved GFLOP/s and GB/s (6·N·d flops and 8·N·d bytes per evaluation);
+ *   - peak memory (maxRSS);
+ *   - the same integration by scripts/bench_numpy.py (numpy + scipy solve_ivp RK45, two BLAS
+ *     products per evaluation) on the same data, written to .npy files, when python3 has them.
+ * and prints a markdown table.
+ *
+ * Usage: npm run bench [-- --quick] [-- --workers 2] [-- --no-numpy]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Dataset, PreferenceSet } from '../src/data/dataset.ts';
+import { activeRows } from '../src/sim/backend.ts';
+import { createReferenceBackend } from '../src/sim/referenceBackend.ts';
+import { simulate } from '../src/sim/simulate.ts';
+
+interface Size { K: number; Q: number; d: number }
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const withNumpy = !args.includes('--no-numpy');
+const workers = Number(args[args.indexOf('--workers') + 1] ?? 2) || 2;
+/** rtol of the issue's benchmark; atol far below any entry of ΔW that moves a margin. */
+const RTOL = 1e-8;
+const ATOL = 1e-12;
+const BETA = 1;
+const TAU = 1;
+/** Repetitions when timing single evaluations / bandwidth sweeps (best of, to skip warm-up). */
+const REPS = 3;
+const SIZES: Size[] = quick
+  ? [{ K: 4, Q: 100, d: 400 }]
+  : [{ K: 4, Q: 226, d: 1130 }, { K: 16, Q: 452, d: 2260 }, { K: 16, Q: 904, d: 4520 }];
+
+/** Copies a Float64Array into a SharedArrayBuffer so workers use it in place. */
+function toShared(a: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+async function makeData(s: Size): Promise<Dataset> {
+  const { ClusterConfigSchema } = await import('../src/data/config.ts');
+  const { sampleDataset } = await import('../src/data/sampler.ts');
+  const config = ClusterConfigSchema.parse({ K: s.K, Q: s.Q, d: s.d, v: 1 / (32 * Math.sqrt(s.Q)), lb: 0.5, beta: BETA, tau: TAU, seed: 1 });
+  const ds = sampleDataset(config);
+  const train: PreferenceSet = { ...ds.train, features: toShared(ds.train.features) };
+  return { train, vocab: ds.vocab };
+}
+
+function best(f: () => void): number {
+  let t = Infinity;
+  for (let r = 0; r < REPS; r++) {
+    const t0 = performance.now();
+    f();
+    t = Math.min(t, (performance.now() - t0) / 1000);
+  }
+  return t;
+}
+
+/** Seconds to sum `a` once on the calling thread (best of REPS). */
+function streamOne(a: Float64Array): number {
+  let sink = 0;
+  const t = best(() => {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const n4 = a.length - (a.length & 3);
+    for (let i = 0; i < n4; i += 4) { s0 += a[i]!; s1 += a[i + 1]!; s2 += a[i + 2]!; s3 += a[i + 3]!; }
+    sink += s0 + s1 + s2 + s3;
+  });
+  if (sink === 0.123456789) console.log('');
+  return t;
+}
+
+/** Seconds for `threads` workers to sum disjoint halves of a shared array (best of REPS). */
+async function streamThreads(a: Float64Array, threads: number): Promise<number> {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const a = new Float64Array(workerData.buf, workerData.off, workerData.len);
+    parentPort.on('message', () => {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const n4 = a.length - (a.length & 3);
+      for (let i = 0; i < n4; i += 4) { s0 += a[i]; s1 += a[i + 1]; s2 += a[i + 2]; s3 += a[i + 3]; }
+      parentPort.postMessage(s0 + s1 + s2 + s3);
+    });`;
+  const chunk = Math.floor(a.length / threads);
+  const ws = Array.from({ length: threads }, (_, i) => new Worker(code, {
+    eval: true,
+    workerData: { buf: a.buffer, off: a.byteOffset + i * chunk * 8, len: chunk },
+  }));
+  const once = () => Promise.all(ws.map((w) => new Promise((res) => { w.once('message', res); w.postMessage(0); })));
+  await once(); // warm-up (JIT)
+  let t = Infinity;
+  for (let r = 0; r < REPS; r++) {
+    const t0 = performance.now();
+    await once();
+    t = Math.min(t, (performance.now() - t0) / 1000);
+  }
+  await Promise.all(ws.map((w) => w.terminate()));
+  return t;
+}
+
+function writeNpy(path: string, data: Float64Array | Int32Array, shape: number[]): void {
+  const descr = data instanceof Float64Array ? '<f8' : '<i4';
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const pad = 64 - ((10 + header.length + 1) % 64);
+  header += ' '.repeat(pad % 64) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre[7] = 0;
+  pre.writeUInt16LE(header.length, 8);
+  writeFileSync(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+}
+
+function hasNumpy(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import numpy, scipy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toPrecision(digits) : '—');
+
+async function main(): Promise<void> {
+  const rows: string[] = [];
+  const numpyOk = withNumpy && hasNumpy();
+  if (withNumpy && !numpyOk) console.log('python3 lacks numpy/scipy: skipping the numpy comparison');
+  for (const s of SIZES) {
+    const N = 2 * s.K * s.Q;
+    const t0 = performance.now();
+    const ds = await makeData(s);
+    const genSeconds = (performance.now() - t0) / 1000;
+    const { n, d } = ds.train;
+    const bytes = 8 * n * d;
+    const flops = 6 * n * d;
+    const stream1 = streamOne(ds.train.features);
+    const stream2 = await streamThreads(ds.train.features, 2);
+    const problem = { data: ds.train, rows: activeRows(ds.train) };
+    const deltaW = new Float64Array(problem.rows.tokens.length * d).map((_, i) => 1e-3 * Math.sin(i));
+    const margins = new Float64Array(n);
+    const dir = new Float64Array(deltaW.length);
+    const timeEval = async (w: number) => {
+      const be = await createReferenceBackend(problem, { workers: w });
+      be.evaluate(deltaW, { loss: 'dpo', beta: BETA }, margins, dir); // warm-up
+      const t = best(() => be.evaluate(deltaW, { loss: 'dpo', beta: BETA }, margins, dir));
+      be.dispose();
+      return t;
+    };
+    const eval1 = await timeEval(0);
+    const evalW = await timeEval(workers);
+    const tau1 = (s.K * TAU * Math.log(3)) / (5 * BETA * BETA); // THEORY.md §4, Theorem 4.2
+    const res = await simulate(ds, { beta: BETA, tau: TAU, tEnd: tau1, rtol: RTOL, atol: ATOL, workers, trlRewards: false, full: true });
+    const perEval = res.seconds / res.rhsEvaluations;
+    const maxRss = process.resourceUsage().maxRSS / 1024 ** 2; // KiB -> GiB
+    let np: { seconds_load: number; seconds_integrate: number; nfev: number } | undefined;
+    let agree = NaN;
+    if (numpyOk) {
+      const dir0 = mkdtempSync(join(tmpdir(), 'dpocheck-bench-'));
+      try {
+        writeNpy(join(dir0, 'features.npy'), ds.train.features, [n, d]);
+        writeNpy(join(dir0, 'chosen.npy'), ds.train.chosen, [n]);
+        writeNpy(join(dir0, 'rejected.npy'), ds.train.rejected, [n]);
+        const out = execFileSync('python3', [join(import.meta.dirname, 'bench_numpy.py'), dir0, String(BETA), String(TAU), String(tau1), String(RTOL), String(ATOL)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        np = JSON.parse(out.trim().split('\n').pop()!);
+        const npMargins = new Float64Array((np as unknown as { margins: number[] }).margins);
+        const ours = res.train.margins!;
+        agree = 0;
+        for (let i = 0; i < n; i++) agree = Math.max(agree, Math.abs(npMargins[i]! - ours[i]!) / Math.max(1e-300, Math.abs(ours[i]!)));
+      } finally {
+        rmSync(dir0, { recursive: true, force: true });
+      }
+    }
+    const line = [
+      `${s.K}/${s.Q}/${s.d}`, String(N), fmt(bytes / 2 ** 30), fmt(genSeconds),
+      fmt(bytes / stream1 / 1e9), fmt(bytes / stream2 / 1e9),
+      `${fmt(eval1 * 1e3)} (${fmt(eval1 / stream1, 2)}×)`, `${fmt(evalW * 1e3)} (${fmt(evalW / stream2, 2)}×)`,
+      fmt(res.seconds), String(res.rhsEvaluations), `${res.accepted}/${res.rejected}`,
+      fmt(flops / perEval / 1e9), fmt(bytes / perEval / 1e9), fmt(maxRss),
+      `${fmt(res.train.min)}…${fmt(res.train.max)}`, fmt(res.errorEstimate, 2),
+      np ? `${fmt(np.seconds_load)} + ${fmt(np.seconds_integrate)} (${np.nfev})` : 'skipped',
+      np ? fmt(np.seconds_integrate / res.seconds, 2) : '—', fmt(agree, 2),
+    ];
+    rows.push(`| ${line.join(' | ')} |`);
+    console.error(`done ${s.K}/${s.Q}/${s.d}`);
+  }
+  console.log(`\nrtol ${RTOL}, atol ${ATOL}, β = ${BETA}, τ = ${TAU}, workers = ${workers}; ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log('| K/Q/d | N | features GiB | data gen s | stream 1T GB/s | stream 2T GB/s | 1 RHS, 1 thread ms (× stream) | 1 RHS, workers ms (× stream) | flow to τ_1 s | RHS evals | steps acc/rej | GFLOP/s | GB/s | peak RSS GiB | margins at τ_1 | error est. | numpy load + integrate s (nfev) | numpy / ours (integrate) | max rel diff vs numpy |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+await main();

@@ -124,3 +124,37 @@ export function disagreements(a: ArrayLike<number>, b: ArrayLike<number>, tol: A
   for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= tol[i]!)) bad.push(i);
   return bad;
 }
+
+/**
+ * Safety factor for the feedback of ΔW errors into later directions over a short run. Ours: the
+ * first-order bound below treats each step's direction error as independent of earlier ΔW
+ * errors; the feedback multiplies them by at most (1 + η·β²·max_j Σ_i |C_ij|/N)^steps, which is
+ * below 4 for the sizes the tests use.
+ */
+export const FLOW_AMPLIFICATION = 4;
+
+/**
+ * Float64 gradient descent (ΔW ← ΔW + η D, THEORY.md §2) with the float32 error bound of every
+ * final margin accumulated step by step: η·(direction tolerance) plus the rounding of the sum.
+ */
+export function descent64(data: PreferenceSet, rows: ActiveRows, beta: number, steps: number, stepSize: number) {
+  const { d } = data;
+  const dw = new Float64Array(rows.tokens.length * d);
+  const tolW = new Float64Array(dw.length);
+  for (let t = 0; t < steps; t++) {
+    const e = evaluate64(data, rows, dw, beta, 'dpo');
+    for (let k = 0; k < dw.length; k++) {
+      dw[k]! += stepSize * e.direction[k]!;
+      tolW[k]! += stepSize * e.directionTolerance[k]! + EPS32 * Math.abs(dw[k]!);
+    }
+  }
+  const e = evaluate64(data, rows, dw, beta, 'dpo');
+  const tolerance = Float64Array.from(e.marginTolerance, (t0, i) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      s += Math.abs(data.features[i * d + k]!) * (tolW[rows.chosenRow[i]! * d + k]! + tolW[rows.rejectedRow[i]! * d + k]!);
+    }
+    return t0 + FLOW_AMPLIFICATION * beta * s;
+  });
+  return { deltaW: dw, margins: e.margins, tolerance };
+}

@@ -4,7 +4,7 @@ import { loadTensorBackend } from '../../../src/sim/tensor/registry.ts';
 import { createTensorSimBackend } from '../../../src/sim/tensor/tensorSimBackend.ts';
 import { runBatchedDescent } from '../../../src/sim/tensor/batchedDescent.ts';
 import { BACKENDS_UNDER_TEST } from './backendsUnderTest.ts';
-import { disagreements, evaluate64, randomArray, randomPreferenceSet } from './float64.ts';
+import { descent64, disagreements, evaluate64, randomArray, randomPreferenceSet } from './float64.ts';
 
 describe.each(BACKENDS_UNDER_TEST)('tensor SimBackend on %s', (name) => {
   test('fused evaluation agrees with float64 within the scaled float32 tolerance', async () => {
@@ -78,32 +78,12 @@ describe.each(BACKENDS_UNDER_TEST)('tensor SimBackend on %s', (name) => {
     const out = await runBatchedDescent(rt, problems, { loss: 'dpo', steps, stepSize, recordEvery: 10 });
     expect(rt.tf.memory().numTensors).toBe(before);
     problems.forEach((p, b) => {
-      const rows = activeRows(p.data);
-      const dw = new Float64Array(rows.tokens.length * p.data.d);
-      // Float64 gradient descent; the float32 run drifts by at most `steps` times the per-step
-      // direction error times η, plus its own rounding; bound it by accumulating tolerances.
-      const tolW = new Float64Array(dw.length);
-      for (let t = 0; t < steps; t++) {
-        const e = evaluate64(p.data, rows, dw, p.beta, 'dpo');
-        for (let k = 0; k < dw.length; k++) {
-          dw[k]! += stepSize * e.direction[k]!;
-          tolW[k]! += stepSize * e.directionTolerance[k]! + 2 * 2 ** -23 * Math.abs(dw[k]!);
-        }
-      }
-      const e = evaluate64(p.data, rows, dw, p.beta, 'dpo');
-      // Margin error: its own rounding plus β Σ_k |g_k| (δW_w + δW_l), amplified through the
-      // dynamics by at most 1 + steps·η·β²·max C (small here); FLOW_AMPLIFICATION bounds it.
-      const FLOW_AMPLIFICATION = 4;
-      const tolR = Float64Array.from(e.marginTolerance, (t0, i) => {
-        let s = 0;
-        for (let k = 0; k < p.data.d; k++) {
-          s += Math.abs(p.data.features[i * p.data.d + k]!) * (tolW[rows.chosenRow[i]! * p.data.d + k]! + tolW[rows.rejectedRow[i]! * p.data.d + k]!);
-        }
-        return t0 + FLOW_AMPLIFICATION * p.beta * s;
-      });
+      const ref = descent64(p.data, activeRows(p.data), p.beta, steps, stepSize);
+      const e = { margins: ref.margins };
+      const tolR = ref.tolerance;
       expect(out[b]!.recordedSteps).toEqual([10, 20]);
       expect(disagreements(out[b]!.margins.at(-1)!, e.margins, tolR)).toEqual([]);
-      expect(out[b]!.deltaW.length).toBe(dw.length);
+      expect(out[b]!.deltaW.length).toBe(ref.deltaW.length);
       // The margins moved: the check is not comparing zeros.
       expect(Math.max(...e.margins.map(Math.abs))).toBeGreaterThan(0.1);
     });

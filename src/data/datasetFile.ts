@@ -86,6 +86,11 @@ function oneLine(text: string): string {
   return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** A shape as numpy prints it: (6,) or (6, 4). */
+function pyShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
 function fail(field: string, message: string): never {
   throw new InvalidInputError(oneLine(field), oneLine(message.replace(/\s+/g, ' ')));
 }
@@ -98,7 +103,7 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
   const matrixOf = (name: ArrayName, d?: number): { n: number; d: number; values: Float64Array } => {
     const a = need(name);
     if (a.kind !== 'f' && a.kind !== 'json') fail(where(name), `must be float64 or float32, got an integer array`);
-    if (a.shape.length !== 2) fail(where(name), `must be 2-dimensional (N×d), got shape (${a.shape.join(', ')})`);
+    if (a.shape.length !== 2) fail(where(name), `must be 2-dimensional (N×d), got shape ${pyShape(a.shape)}`);
     const [n, cols] = a.shape;
     if (n < 1) fail(where(name), 'has no rows');
     if (cols < 1) fail(where(name), 'has no columns');
@@ -114,7 +119,7 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
     const a = need(name);
     if (kind === 'int' && a.kind === 'f') fail(where(name), 'must be an integer array, got floats');
     if (kind === 'float' && (a.kind === 'i' || a.kind === 'u')) fail(where(name), 'must be a float array, got integers');
-    if (a.shape.length !== 1) fail(where(name), `must be 1-dimensional, got shape (${a.shape.join(', ')})`);
+    if (a.shape.length !== 1) fail(where(name), `must be 1-dimensional, got shape ${pyShape(a.shape)}`);
     if (a.shape[0] !== n) fail(where(name), `has length ${a.shape[0]} but there are ${n} samples`);
     const v = a.values;
     for (let i = 0; i < n; i++) {

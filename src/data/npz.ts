@@ -52,6 +52,11 @@ function fail(where: string, message: string): never {
   throw new InvalidInputError(clean(where), clean(message.replace(/\s+/g, ' ')));
 }
 
+/** A shape as numpy prints it: (6,) or (6, 4). */
+function pyShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ---------------------------------------------------------------------------------------------
@@ -203,10 +208,10 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
   const { kind, size } = NPY_DTYPES[descr];
   let count = 1;
   for (const n of header.shape) count *= n;
-  if (!Number.isSafeInteger(count * size)) fail(where, `shape (${header.shape.join(', ')}) is too large`);
+  if (!Number.isSafeInteger(count * size)) fail(where, `shape ${pyShape(header.shape)} is too large`);
   const dataLen = bytes.length - dataStart;
   if (dataLen !== count * size) {
-    fail(where, `data has ${dataLen} bytes but shape (${header.shape.join(', ')}) of '${descr}' needs ${count * size}`);
+    fail(where, `data has ${dataLen} bytes but shape ${pyShape(header.shape)} of '${descr}' needs ${count * size}`);
   }
   const values = decodeValues(bytes.subarray(dataStart), descr, count);
   const shape = header.shape;
@@ -289,7 +294,7 @@ export function encodeNpy(values: NpyWritable, shape: readonly number[]): Uint8A
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== values.length) throw new InvalidInputError('shape', `(${shape.join(', ')}) does not match ${values.length} values`);
   const descr = values instanceof Float64Array ? '<f8' : values instanceof Float32Array ? '<f4' : values instanceof Int32Array ? '<i4' : '<i8';
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const shapeText = pyShape(shape);
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = 10 + dict.length + 1;
   const padded = Math.ceil(unpadded / 64) * 64;

@@ -14,7 +14,10 @@ export const TokenAssignmentSchema = z.discriminatedUnion('kind', [
   /** Concept k gets its own pair (p_k, n_k) = (2k, 2k+1): Z = 1. */
   z.object({ kind: z.literal('distinct') }),
   /** Explicit pairs [p_k, n_k], one per concept; token sets must differ between concepts. */
-  z.object({ kind: z.literal('pairs'), pairs: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])) }),
+  z.object({
+    kind: z.literal('pairs'),
+    pairs: z.array(z.tuple([z.number().int().min(0).max(2 ** 31 - 1), z.number().int().min(0).max(2 ** 31 - 1)])),
+  }),
   /**
    * One pair (0, 1) for every concept, as in the authors' own experiment (" Yes"/" No"): breaks
    * the "no two concepts share a token set" condition. Z = K.
@@ -29,7 +32,7 @@ export const ConceptSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('basis') }),
   /**
    * Appendix C: unit c_k with |<c_k, e_{1+k}>| = 1 - δ²/8 exactly, the rest of its mass on a
-   * seeded random direction orthogonal to e_{1+k}.
+   * seeded random direction orthogonal to e_{1+k} and to e_1 (so b stays orthogonal to every c_k).
    */
   z.object({ kind: z.literal('approx'), delta: finite.min(0).max(1) }),
   /** Correlated concepts: unit c_k with <c_j, c_k> = rho for j != k (breaks ortho beyond Appendix C). */
@@ -93,6 +96,10 @@ export const ClusterConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.d < c.K + 1) {
       ctx.addIssue({ code: 'custom', path: ['d'], message: `must be >= K+1 = ${c.K + 1} (concept vectors need room)` });
+    } else if (c.concepts.kind === 'correlated' && c.concepts.rho > 0 && c.d < c.K + 2) {
+      ctx.addIssue({ code: 'custom', path: ['d'], message: `must be >= K+2 = ${c.K + 2} for correlated concepts (one shared direction)` });
+    } else if (c.concepts.kind === 'approx' && c.concepts.delta > 0 && c.d < Math.max(c.K + 1, 3)) {
+      ctx.addIssue({ code: 'custom', path: ['d'], message: 'must be >= 3 for approximately orthogonal concepts (an off-axis direction)' });
     }
     if (c.tokens.kind === 'pairs') {
       if (c.tokens.pairs.length !== c.K) {

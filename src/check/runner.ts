@@ -159,11 +159,10 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
       original: fv.input,
       originalTrial: fv.trial,
     };
-  } else if (details.failed && details.error !== null && details.errorInstance !== null && firstViolation === null) {
-    // The claim's own code threw: that is a bug in dpocheck, not a verdict. Surface it.
-    throw details.errorInstance instanceof Error
-      ? details.errorInstance
-      : new Error(`claim ${claim.id} threw: ${String(details.error)}`);
+  } else if (details.failed && firstViolation === null && 'errorInstance' in details) {
+    // The claim's own code threw: that is a bug in dpocheck (or bad claim input), not a verdict.
+    const err = details.errorInstance;
+    throw err instanceof Error ? err : new Error(`claim ${claim.id} threw: ${String(err)}`);
   }
 
   return summarise(claim, options, genOpts, trials, inputs, counterexample, details.interrupted, durationMs);

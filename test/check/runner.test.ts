@@ -109,6 +109,18 @@ describe('runClaim', () => {
     expect(strip(a)).toEqual(strip(b));
   });
 
+  it('surfaces an exception thrown by a claim instead of turning it into a verdict', async () => {
+    const claim = defineClaim({
+      ...thresholdClaim(2000),
+      id: 'throws',
+      check: ({ x }: { x: number }) => {
+        if (x > 500) throw new RangeError('boom');
+        return { violated: false };
+      },
+    });
+    await expect(runClaim(claim, { seed: 4, runs: 100, scale: 'small' })).rejects.toThrow(/boom/);
+  });
+
   it('derives per-claim seeds that depend on the claim id and the global seed', () => {
     expect(claimSeed(1, 'a')).toBe(claimSeed(1, 'a'));
     expect(claimSeed(1, 'a')).not.toBe(claimSeed(1, 'b'));

@@ -15,7 +15,7 @@
  * | id | kind | construction (m = magnitude) | m = 1 | neutral / m < 1 | domain | default range |
  * |---|---|---|---|---|---|---|
  * | `Z` | paper | Z concepts share token 0 ({@link sharingPairs}), Z ∈ [max(1,⌈m⌉), min(K,⌊4m⌋)], l_b = sqrt(m/(4Z)) ∈ [1/4, 1/2], so m = 4 l_b² Z | Z = 1/(4 l_b²) | Z below its allowance | [1/4, maxK] | [1, 4] |
- * | `dim` | paper | d = ⌈5mQ⌉ (at least 5Q+1 when m > 1), so m = d/(5Q) | d = 5Q | d < 5Q (needs 5mQ >= K+1) | (0, ∞) | [1, 10] |
+ * | `dim` | paper | d = ⌈5mQ⌉, so the realised m = d/(5Q) is within 1/(5Q) above m | d = 5Q | d < 5Q (needs 5mQ >= K+1) | (0, ∞) | [1, 10] |
  * | `noise` | paper | v = m/(32 √Q), so m = v/noiseBound(Q) | v = 1/(32√Q) | m = 0: noiseless; m = 8: the appendix/v3 edge 1/(4√Q) (THEORY §8) | [0, ∞) | [1, 32] |
  * | `shared-high` | paper (`shared`) | l_b = m/2, Z = 1 when m > 1 | l_b = 1/2 | [1/2, 1): l_b ∈ [1/4, 1/2) | [1/2, ∞) | [1, 4] |
  * | `shared-low` | paper (`shared`) | l_b = 1/(4m) | l_b = 1/4 | [1/2, 1): l_b ∈ (1/4, 1/2] | [1/2, ∞) | [1, 16] |
@@ -324,13 +324,14 @@ export interface BreakDescription {
 }
 
 /**
- * Appendix C's δ that correlated concepts amount to: their alignment with the basis vector is
- * sqrt(1-ρ) (concepts.ts), and Appendix C asks for alignment >= 1 - δ²/8 (THEORY §4), so the
- * smallest admissible δ is sqrt(8 (1 - sqrt(1-ρ))), computed as sqrt(8ρ/(1 + sqrt(1-ρ))) to
- * avoid cancelling for small ρ.
+ * Appendix C's δ that correlated concepts amount to, as the sampled concept vectors show it:
+ * their alignment with the basis vector is a = sqrt(1-ρ) (stored exactly so by concepts.ts), and
+ * Appendix C asks for a >= 1 - δ²/8 (THEORY §4), so the smallest admissible δ is
+ * sqrt(8 (1 - a)). 1 - a is exact (a is near 1), so this is the δ of the stored vectors; it
+ * resolves δ to about 1e-16/(δ²/8) relative (1e-10 at Appendix C's allowance).
  */
 export function correlatedDelta(rho: number): number {
-  return Math.sqrt((8 * rho) / (1 + Math.sqrt(1 - rho)));
+  return Math.sqrt(8 * (1 - Math.sqrt(1 - rho)));
 }
 
 /**
@@ -459,14 +460,25 @@ function nextAfter(x: number, up: boolean): number {
 const MAX_SETTLE_STEPS = 16;
 
 /**
+ * Relative step for settling ρ of correlated concepts: {@link correlatedDelta} resolves δ only to
+ * about 1e-10 relative (one ulp of the alignment near 1), far coarser than an ulp of ρ, so ρ
+ * moves by 2^-34 (6e-11) relative per step, which {@link MAX_SETTLE_STEPS} steps more than cover.
+ */
+const RHO_SETTLE_STEP = 2 ** -34;
+function rhoStep(rho: number, up: boolean): number {
+  return rho * (up ? 1 + RHO_SETTLE_STEP : 1 - RHO_SETTLE_STEP);
+}
+
+/**
  * Moves x by single ulps (up when `up`) until `ok(x)`: used where rounding could put a value
  * built to sit on the broken (m > 1) or the holding (m <= 1) side of an edge on the other side.
+ * `step` replaces the ulp step where the edge test resolves x more coarsely than its ulp.
  */
-function settle(x: number, ok: (y: number) => boolean, up: boolean): number {
+function settle(x: number, ok: (y: number) => boolean, up: boolean, step: (y: number, up: boolean) => number = nextAfter): number {
   let y = x;
   for (let i = 0; i <= MAX_SETTLE_STEPS; i++) {
     if (ok(y)) return y;
-    y = nextAfter(y, up);
+    y = step(y, up);
   }
   throw new Error(`breaking.ts: could not settle ${x} on the intended side of its edge`);
 }
@@ -496,8 +508,11 @@ interface Region {
   dFloor(K: number): number;
   /** Size of each misaligned cluster for Q. */
   neg(Q: number): number;
-  /** Whether Q itself is allowed (size condition, or the size departure's fixed Q). */
-  qAllowed(Q: number): boolean;
+  /**
+   * Whether (K, Q) is allowed: the size condition, the size departure's fixed Q, and that the
+   * departure is realised at all after rounding (e.g. at least one flipped label).
+   */
+  qAllowed(K: number, Q: number): boolean;
   /** The d forced by the departure (dim), or null when d is free. */
   forcedD(Q: number): number | null;
 }
@@ -566,7 +581,7 @@ function planFor(id: DepartureId, m: number, requireSize: boolean): Plan {
     kRange: [1, Number.POSITIVE_INFINITY],
     dFloor: basisFloor,
     neg: (Q) => Q,
-    qAllowed: (Q) => Q >= qMin,
+    qAllowed: (_K, Q) => Q >= qMin,
     forcedD: () => null,
   };
   const holdsDefault = (draw: Draw, qHi = draw.Q): Finish => {
@@ -591,10 +606,10 @@ function planFor(id: DepartureId, m: number, requireSize: boolean): Plan {
     }
     case 'dim':
       return {
-        region: {
-          ...plain,
-          forcedD: (Q) => (broken ? Math.max(dimBound(Q) + 1, Math.ceil(m * dimBound(Q))) : Math.ceil(m * dimBound(Q))),
-        },
+        // For m > 1 the exact product m·5Q exceeds 5Q by at least 5Q·2^-52, one ulp of 5Q, so
+        // the rounded product is above 5Q and its ceiling breaks the condition; for m <= 1 it is
+        // at most 5Q (rounding is monotone), so the condition holds.
+        region: { ...plain, forcedD: (Q) => Math.ceil(m * dimBound(Q)) },
         finish: (draw) => holdsDefault(draw),
       };
     case 'noise':
@@ -627,7 +642,7 @@ function planFor(id: DepartureId, m: number, requireSize: boolean): Plan {
       };
     case 'size': {
       const Q = Math.floor(SIZE_MIN_Q / m);
-      return { region: { ...plain, qAllowed: (q) => q === Q }, finish: (draw) => holdsDefault(draw) };
+      return { region: { ...plain, qAllowed: (_K, q) => q === Q }, finish: (draw) => holdsDefault(draw) };
     }
     case 'ortho':
     case 'ortho-correlated': {
@@ -646,7 +661,7 @@ function planFor(id: DepartureId, m: number, requireSize: boolean): Plan {
           }
           // Alignment sqrt(1-ρ) = 1 - δ²/8 = 1 - t, i.e. ρ = t(2 - t).
           const t = (target * target) / 8;
-          const rho = settle(t * (2 - t), (y) => correlatedDelta(y) > bound === broken, broken);
+          const rho = settle(t * (2 - t), (y) => correlatedDelta(y) > bound === broken, broken, rhoStep);
           return { lb, Z, v, concepts: { kind: 'correlated', rho } };
         },
       };
@@ -654,12 +669,17 @@ function planFor(id: DepartureId, m: number, requireSize: boolean): Plan {
     case 'imbalance': {
       const neg = (Q: number): number => negativeClusterSize(Q, 1 / m);
       return {
-        region: { ...plain, neg, qAllowed: (Q) => neg(Q) >= qMin },
+        // Past m = 1 the rounded |C_{k,-}| must still differ from Q (else nothing is imbalanced).
+        region: { ...plain, neg, qAllowed: (_K, Q) => neg(Q) >= qMin && (m === 1 || neg(Q) < Q) },
         finish: (draw) => ({ ...holdsDefault(draw), departures: { imbalance: 1 / m } }),
       };
     }
     case 'label-noise':
-      return { region: plain, finish: (draw) => ({ ...holdsDefault(draw), departures: { labelNoise: m } }) };
+      return {
+        // The sampler flips round(m N) labels: at least one must flip when m > 0.
+        region: { ...plain, qAllowed: (K, Q) => Q >= qMin && (m === 0 || Math.round(m * 2 * K * Q) >= 1) },
+        finish: (draw) => ({ ...holdsDefault(draw), departures: { labelNoise: m } }),
+      };
     case 'anisotropic':
       return {
         region: plain,
@@ -746,7 +766,7 @@ export function breakingConfigArb(departure: DepartureId, magnitude: number, opt
   for (let K = region.kRange[0]; K <= kHi; K++) {
     const Qs: number[] = [];
     for (let Q = 1; Q <= scale.maxQ; Q++) {
-      if (!region.qAllowed(Q) || K * (Q + region.neg(Q)) > maxN) continue;
+      if (!region.qAllowed(K, Q) || K * (Q + region.neg(Q)) > maxN) continue;
       if (dInterval(region, K, Q, maxEntries) !== null) Qs.push(Q);
     }
     if (Qs.length > 0) feasible.push({ K, Qs });

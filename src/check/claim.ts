@@ -80,6 +80,12 @@ export interface Claim<T = unknown> {
    * that a counterexample can be saved and replayed exactly.
    */
   readonly check: (input: T, opts: GenOptions) => Trial | Promise<Trial>;
+  /**
+   * Claims with the same seed group draw the same inputs from a run's seed (e.g. the three
+   * conclusions of Theorem 4.2), so a measurement cached by one is reused by the others.
+   * Defaults to the claim id.
+   */
+  readonly seedGroup?: string;
   /** Optional coverage requirements checked over all inputs of a run. */
   readonly coverage?: CoverageRequirement;
 }

@@ -234,6 +234,15 @@ function summarise<T>(
       (vacuousRuns > 0 ? ` (${vacuousRuns} vacuous not counted)` : '') +
       (withinToleranceRuns > 0 ? `; ${withinToleranceRuns} within numerical tolerance` : '');
   }
+  // Where the theorem says nothing, still say whether its conclusion held (never as evidence).
+  const vacuousJudged = trials.filter((t) => t.vacuous === true && typeof t.detail?.['conclusionHeld'] === 'boolean');
+  if (vacuousJudged.length > 0 && claim.expectation === 'holds') {
+    const failedThere = vacuousJudged.filter((t) => t.detail!['conclusionHeld'] === false).length;
+    reason +=
+      failedThere === 0
+        ? `; the conclusion also held on all ${vacuousJudged.length} vacuous inputs`
+        : `; the conclusion failed on ${failedThere} of ${vacuousJudged.length} vacuous inputs (no contradiction: the stated probability is <= 0 there)`;
+  }
   if (interrupted && verdict === 'held') reason += ' (stopped by the time budget)';
 
   return {

@@ -44,7 +44,7 @@ export async function verifyClaims(claims: ReadonlyArray<Claim<any>>, options: V
     const timeLimitMs =
       deadline === undefined ? undefined : Math.max(1, (deadline - performance.now()) / (claims.length - index));
     const result = await runClaim(claim, {
-      seed: claimSeed(options.seed, claim.id),
+      seed: claimSeed(options.seed, claim.seedGroup ?? claim.id),
       runs,
       scale: options.scale,
       edition: options.edition,

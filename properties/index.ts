@@ -1,11 +1,38 @@
 /**
  * The registry of every claim under properties/: `dpocheck verify`, `dpocheck replay` and the
  * vitest suite all load claims from here, so a claim is written once and checked everywhere.
+ * Order = report order: identities first, then Theorem 4.2, the certificate, the probability
+ * statements, Theorem 4.3, Appendix C, the qualitative claims, and the measured losses.
  */
 import type { Claim } from '../src/check/claim.ts';
+import { lemma41Normaliser } from './lemma41-normaliser.ts';
+import { lemma41MarginOde } from './lemma41-margin-ode.ts';
+import { tokenFactorClaim } from './token-factor.ts';
+import { thm42Sandwich } from './thm42-sandwich.ts';
+import { thm42Window } from './thm42-window.ts';
+import { thm42Monotone } from './thm42-monotone.ts';
+import { certificateImpliesSandwich } from './certificate-implies-sandwich.ts';
+import { thm42Probability } from './thm42-probability.ts';
+import { lemmaB1ProbabilityClaim } from './lemmaB1-probability.ts';
+import { thm43Generalization } from './thm43-generalization.ts';
+import { appendixCSandwich } from './appendixC-sandwich.ts';
+import { multitokenIdentity } from './multitoken-identity.ts';
 
 /** Every claim, in report order. */
-export const CLAIMS: ReadonlyArray<Claim<any>> = [];
+export const CLAIMS: ReadonlyArray<Claim<any>> = [
+  lemma41Normaliser,
+  lemma41MarginOde,
+  tokenFactorClaim,
+  thm42Sandwich,
+  thm42Window,
+  thm42Monotone,
+  certificateImpliesSandwich,
+  thm42Probability,
+  lemmaB1ProbabilityClaim,
+  thm43Generalization,
+  appendixCSandwich,
+  multitokenIdentity,
+];
 
 /** Looks a claim up by id. */
 export function claimById(id: string): Claim<any> | undefined {

@@ -17,9 +17,15 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** One line: newlines in messages from libraries are folded so the contract holds. */
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, '; ').trim();
+/**
+ * One line: newlines in messages from libraries are folded, and any other control or line/paragraph
+ * separator character (e.g. a `\r` inside a junk flag value) is escaped, so the contract holds.
+ */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, '; ')
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .trim();
 }
 
 /** Formats the first zod issue with a flag-like path (e.g. `--K: must be >= 1`). */

@@ -10,6 +10,8 @@ import { registerBounds } from './commands/bounds.ts';
 import { registerScaling } from './commands/scaling.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerSimulate } from './commands/simulate.ts';
+import { registerBackends } from './commands/backends.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 
@@ -38,8 +40,10 @@ export function buildProgram(ctx: CommandContext): Command {
     });
   registerBounds(program, ctx);
   registerScaling(program, ctx);
+  registerSimulate(program, ctx);
   registerVerify(program, ctx);
   registerReplay(program, ctx);
+  registerBackends(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s), outputError: () => undefined });
   }

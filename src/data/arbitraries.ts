@@ -45,7 +45,7 @@ export const SCALE_LIMITS: Readonly<Record<'small' | 'full', ScaleLimits>> = {
  * β, τ > 0 (THEORY §4); two decades around 1 exercise the scaling of τ_1 = Kτ ln3/(5β²)
  * without making the flow stiff.
  */
-const BETA_TAU_RANGE = [0.1, 10] as const;
+export const BETA_TAU_RANGE = [0.1, 10] as const;
 
 /** Weight of each edge (0 and 1) against the interior (weight {@link INTERIOR_WEIGHT}) in an edge fraction. */
 const EDGE_WEIGHT = 1;
@@ -115,19 +115,19 @@ export function edgeFraction(): fc.Arbitrary<number> {
 }
 
 /** Maps f in [0,1] log-uniformly onto the integers [lo, hi] (f = 0 -> lo, f = 1 -> hi exactly). */
-function logInt(f: number, lo: number, hi: number): number {
+export function logInt(f: number, lo: number, hi: number): number {
   if (lo >= hi) return lo;
   const x = Math.round(Math.exp(Math.log(lo) + f * (Math.log(hi) - Math.log(lo))));
   return Math.min(hi, Math.max(lo, x));
 }
 
 /** Maps f in [0,1] linearly onto the integers [lo, hi]. */
-function linInt(f: number, lo: number, hi: number): number {
+export function linInt(f: number, lo: number, hi: number): number {
   return Math.min(hi, lo + Math.round(f * (hi - lo)));
 }
 
 /** β or τ: exactly 1 (the shrink target) or log-uniform on {@link BETA_TAU_RANGE}. */
-function betaTauArb(): fc.Arbitrary<number> {
+export function betaTauArb(): fc.Arbitrary<number> {
   const [lo, hi] = BETA_TAU_RANGE;
   return fc.oneof(
     { withCrossShrink: true },

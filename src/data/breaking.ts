@@ -48,7 +48,7 @@
 import fc from 'fast-check';
 import { ClusterConfigSchema, tokenPairs } from './config.ts';
 import type { ClusterConfig, ClusterConfigInput, ConceptVectors, NoiseModel, TokenAssignment } from './config.ts';
-import { SCALE_LIMITS, edgeFraction, sharingPairs, unitFraction } from './arbitraries.ts';
+import { SCALE_LIMITS, betaTauArb, edgeFraction, linInt, logInt, sharingPairs, unitFraction } from './arbitraries.ts';
 import { LB_MAX, LB_MIN, SIZE_MIN_Q, approxDeltaBound, dimBound, noiseBound, sharingBound } from './conditionEdges.ts';
 import { conceptMinDim } from './concepts.ts';
 import { negativeClusterSize } from './sampler.ts';
@@ -437,12 +437,6 @@ export interface BreakingConfigOptions {
   readonly requireSize?: boolean;
 }
 
-/**
- * Range of β and τ drawn (log-uniform, 1 the shrink target): the same two decades around 1 as
- * arbitraries.ts, where the theorems hold for any β, τ > 0 (THEORY §4).
- */
-const BETA_TAU_RANGE = [0.1, 10] as const;
-
 /** Unit-in-the-last-place steps for settling a value on the intended side of an edge. */
 const f64 = new Float64Array(1);
 const i64 = new BigInt64Array(f64.buffer);
@@ -481,18 +475,6 @@ function settle(x: number, ok: (y: number) => boolean, up: boolean, step: (y: nu
     y = step(y, up);
   }
   throw new Error(`breaking.ts: could not settle ${x} on the intended side of its edge`);
-}
-
-/** Maps f in [0,1] log-uniformly onto the integers [lo, hi] (f = 0 -> lo, f = 1 -> hi). */
-function logInt(f: number, lo: number, hi: number): number {
-  if (lo >= hi) return lo;
-  const x = Math.round(Math.exp(Math.log(lo) + f * (Math.log(hi) - Math.log(lo))));
-  return Math.min(hi, Math.max(lo, x));
-}
-
-/** Maps f in [0,1] linearly onto the integers [lo, hi]. */
-function linInt(f: number, lo: number, hi: number): number {
-  return Math.min(hi, lo + Math.round(f * (hi - lo)));
 }
 
 /** Maps f in [0,1] onto [lo, hi] with f = 1 giving hi exactly. */
@@ -726,12 +708,6 @@ function requireMagnitude(id: DepartureId, m: number): number {
     throw new InvalidInputError('magnitude', `must be in ${range} for departure '${id}', got ${m}`);
   }
   return m;
-}
-
-/** β or τ: exactly 1 (the shrink target) or log-uniform on {@link BETA_TAU_RANGE}. */
-function betaTauArb(): fc.Arbitrary<number> {
-  const [lo, hi] = BETA_TAU_RANGE;
-  return fc.oneof({ withCrossShrink: true }, fc.constant(1), unitFraction().map((f) => lo * Math.pow(hi / lo, f)));
 }
 
 /**

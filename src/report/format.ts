@@ -6,6 +6,9 @@ export function fmt(x: number | null | undefined): string {
   if (typeof x === 'boolean') return x ? 'yes' : 'no';
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   if (x === 0) return '0';
+  // The theory clamps infinite ratios (e.g. the slack of a condition met with a zero side) to
+  // ±Number.MAX_VALUE so JSON can carry them; a person reads them as infinite.
+  if (Math.abs(x) >= Number.MAX_VALUE) return x > 0 ? '∞' : '-∞';
   const a = Math.abs(x);
   return a >= 1e-4 && a < 1e6 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4);
 }

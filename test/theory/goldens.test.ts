@@ -23,9 +23,9 @@ import {
 import { loadGoldens, mismatch, type Kind } from './goldenTolerance.ts';
 
 /** Collects every mismatch of one case so a failure lists them all. */
-function compare(label: string, actual: Record<string, number>, expected: Record<string, number>, kinds: Record<string, Kind>): string[] {
+function compare(label: string, actual: object, expected: object, kinds: Record<string, Kind>): string[] {
   return Object.keys(kinds).flatMap((key) => {
-    const m = mismatch(actual[key] as number, expected[key] as number, kinds[key] as Kind);
+    const m = mismatch((actual as Record<string, number>)[key] as number, (expected as Record<string, number>)[key] as number, kinds[key] as Kind);
     return m === null ? [] : [`${label} ${key}: ${m}`];
   });
 }

@@ -211,7 +211,7 @@ export const failureMode = defineClaim<FailureModeInput>({
   generator: `valid configurations (validConfigArb, N <= ${LIMITS.small.maxN} small / ${LIMITS.full.maxN} full), a dense W_0 over V = vocab + 0..${MAX_EXTRA_TOKENS} tokens with N(0, σ²) entries, σ = [${REFERENCE_SCALE_RANGE.join(', ')}]·ln3/β log-uniform`,
   measures: 'largest ln π_W(w) − ln π_W(l) at τ_1 (dense float64 log-softmax) over training and fresh test samples meeting the premise; max |r_dense − β aᵀΔW g|',
   bound: `< 0 (tolerance ${FAILURE_MODE_ULPS}·(d + V) ulps of the largest Σ|W_vk g_k| + |lse|); slack in units of ln3/β`,
-  runs: { small: 24, full: 200 },
+  runs: { small: 48, full: 200 },
   coverage: { 'premise-met': 0.5 },
   arbitrary: (opts) => failureModeArb(opts),
   check: async ({ config, extraTokens, referenceScale, referenceSeed }, opts): Promise<Trial> => {

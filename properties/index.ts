@@ -16,6 +16,11 @@ import { thm42Probability } from './thm42-probability.ts';
 import { lemmaB1ProbabilityClaim } from './lemmaB1-probability.ts';
 import { thm43Generalization } from './thm43-generalization.ts';
 import { appendixCSandwich } from './appendixC-sandwich.ts';
+import { kDependence } from './k-dependence.ts';
+import { betaSquared } from './beta-squared.ts';
+import { failureMode } from './failure-mode.ts';
+import { gpoIpo } from './gpo-ipo.ts';
+import { gpoSlic } from './gpo-slic.ts';
 import { multitokenIdentity } from './multitoken-identity.ts';
 
 /** Every claim, in report order. */
@@ -31,6 +36,11 @@ export const CLAIMS: ReadonlyArray<Claim<any>> = [
   lemmaB1ProbabilityClaim,
   thm43Generalization,
   appendixCSandwich,
+  kDependence,
+  betaSquared,
+  failureMode,
+  gpoIpo,
+  gpoSlic,
   multitokenIdentity,
 ];
 

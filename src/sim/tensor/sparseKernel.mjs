@@ -11,49 +11,14 @@
  * elementwise ops are used: O(M·d) per evaluation, no transposed matMul (slow on wasm), and every
  * kernel exists on cpu, wasm and webgpu (wasm has no UnsortedSegmentSum, hence ScatterNd, which
  * sums duplicate indices).
+ *
+ * Plain JavaScript (types in sparseKernel.d.mts) because the WebGPU worker thread
+ * (webgpuWorker.mjs) loads it without a TypeScript loader; the tfjs module is passed in, so this
+ * file imports nothing.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
-import type { LossName } from '../../data/config.ts';
-import type { Tf } from './registry.ts';
 
-/** Device-resident, constant description of M stacked samples over R rows of ΔW. */
-export interface SparseProgram {
-  readonly tf: Tf;
-  /** Stacked samples M and rows R, feature dimension d. */
-  readonly m: number;
-  readonly rows: number;
-  readonly d: number;
-  /** [M, d] features. */
-  readonly features: tfTypes.Tensor2D;
-  /** [M] row of the chosen / rejected token (int32, already offset per problem). */
-  readonly chosenRow: tfTypes.Tensor1D;
-  readonly rejectedRow: tfTypes.Tensor1D;
-  /** [2M, 1] scatter indices: chosen rows then rejected rows. */
-  readonly scatterIndex: tfTypes.Tensor2D;
-  /** [M] β of each sample's problem. */
-  readonly beta: tfTypes.Tensor1D;
-  /** [M] β/N of each sample's problem (the weight of a sample in D). */
-  readonly coefficient: tfTypes.Tensor1D;
-  /** Releases the tensors. */
-  dispose(): void;
-}
-
-/** Host-side description of stacked samples, as built by callers (see `batchedDescent.ts`). */
-export interface SparseProgramInput {
-  readonly m: number;
-  readonly rows: number;
-  readonly d: number;
-  /** M·d row-major features (float64 on the host; uploaded as float32). */
-  readonly features: Float64Array | Float32Array;
-  readonly chosenRow: Int32Array;
-  readonly rejectedRow: Int32Array;
-  /** Per sample β and β/N. */
-  readonly beta: Float32Array;
-  readonly coefficient: Float32Array;
-}
-
-/** Uploads the constant part of a stacked problem. */
-export function uploadSparseProgram(tf: Tf, input: SparseProgramInput): SparseProgram {
+/** Uploads the constant part of a stacked problem (see sparseKernel.d.mts for the fields). */
+export function uploadSparseProgram(tf, input) {
   const { m, rows, d } = input;
   const features = tf.tensor2d(Float32Array.from(input.features), [m, d], 'float32');
   const chosenRow = tf.tensor1d(input.chosenRow, 'int32');
@@ -72,11 +37,11 @@ export function uploadSparseProgram(tf: Tf, input: SparseProgramInput): SparsePr
 }
 
 /** r = β a_mᵀ ΔW g_m for every stacked sample; `deltaW` is [R, d]. Returns [M]. */
-export function sparseMargins(p: SparseProgram, deltaW: tfTypes.Tensor2D): tfTypes.Tensor1D {
+export function sparseMargins(p, deltaW) {
   const tf = p.tf;
   return tf.tidy(() => {
     const rowDiff = tf.sub(tf.gather(deltaW, p.chosenRow), tf.gather(deltaW, p.rejectedRow));
-    return tf.mul(p.beta, tf.sum(tf.mul(rowDiff, p.features), 1)) as tfTypes.Tensor1D;
+    return tf.mul(p.beta, tf.sum(tf.mul(rowDiff, p.features), 1));
   });
 }
 
@@ -84,7 +49,7 @@ export function sparseMargins(p: SparseProgram, deltaW: tfTypes.Tensor2D): tfTyp
  * The loss weight w(r) = -f'(r) of THEORY.md §2: DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (or the
  * frozen 0/1 `slicMask` the integrator supplies, as a [M] float tensor).
  */
-export function lossWeight(tf: Tf, loss: LossName, margins: tfTypes.Tensor1D, slicMask?: tfTypes.Tensor1D): tfTypes.Tensor1D {
+export function lossWeight(tf, loss, margins, slicMask) {
   return tf.tidy(() => {
     switch (loss) {
       case 'dpo':
@@ -93,20 +58,17 @@ export function lossWeight(tf: Tf, loss: LossName, margins: tfTypes.Tensor1D, sl
         return tf.mul(2, tf.sub(1, margins));
       case 'slic':
         return slicMask ?? tf.cast(tf.less(margins, 1), 'float32');
+      default:
+        throw new Error(`unknown loss '${loss}'`);
     }
-  }) as tfTypes.Tensor1D;
+  });
 }
 
 /**
  * The fused evaluation: margins [M] and the descent direction D = Σ_m c_m w(r_m) a_m g_mᵀ
  * ([R, d]; rows of different problems never mix).
  */
-export function sparseEvaluate(
-  p: SparseProgram,
-  deltaW: tfTypes.Tensor2D,
-  loss: LossName,
-  slicMask?: tfTypes.Tensor1D,
-): { margins: tfTypes.Tensor1D; direction: tfTypes.Tensor2D } {
+export function sparseEvaluate(p, deltaW, loss, slicMask) {
   const tf = p.tf;
   return tf.tidy(() => {
     const margins = sparseMargins(p, deltaW);
@@ -114,7 +76,7 @@ export function sparseEvaluate(
     const weighted = tf.mul(p.features, tf.expandDims(weight, 1));
     // a_m g_mᵀ puts +g_m on row w_m and -g_m on row l_m; ScatterNd sums duplicate rows.
     const updates = tf.concat([weighted, tf.neg(weighted)], 0);
-    const direction = tf.scatterND(p.scatterIndex, updates, [p.rows, p.d]) as tfTypes.Tensor2D;
+    const direction = tf.scatterND(p.scatterIndex, updates, [p.rows, p.d]);
     return { margins, direction };
   });
 }

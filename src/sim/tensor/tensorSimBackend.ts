@@ -6,30 +6,25 @@
  * `SimBackend` is synchronous. tfjs can read results synchronously (`dataSync`) on cpu, wasm and
  * tfjs-node-gpu, but NOT on webgpu in Node: tfjs-backend-webgpu's `readSync` goes through
  * `OffscreenCanvas`, which Node lacks (measured: "ReferenceError: OffscreenCanvas is not
- * defined"). So every tensor backend also offers `evaluateAsync`/`marginsAsync`, and the
- * synchronous methods of a webgpu instance throw a clear error; sweeps on WebGPU use the batched
- * asynchronous runner (`batchedDescent.ts`) instead.
+ * defined"). So webgpu runs in a worker thread that the caller blocks on
+ * (`webgpuWorkerBackend.ts`); every backend also offers `evaluateAsync`/`marginsAsync`.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { registerBackend, type BackendProblem, type LossSpec, type SimBackend } from '../backend.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { TENSOR_BACKENDS, resolveTensorBackend, type TensorBackendName, type TensorRuntime } from './registry.ts';
-import { sparseEvaluate, sparseMargins, uploadSparseProgram, type SparseProgram } from './sparseKernel.ts';
+import { sparseEvaluate, sparseMargins, uploadSparseProgram, type SparseProgram } from './sparseKernel.mjs';
+import { createWebGpuWorkerBackend } from './webgpuWorkerBackend.ts';
 
-/** A `SimBackend` on tfjs, with asynchronous twins of the evaluations (required on webgpu). */
+/** A `SimBackend` on tfjs, with asynchronous twins of the evaluations (no blocking on the device). */
 export interface TensorSimBackend extends SimBackend {
   /** The tfjs backend it runs on (after resolving `auto`). */
   readonly runtime: TensorRuntime;
-  /** Whether the synchronous `evaluate`/`margins` work here (false on webgpu). */
-  readonly synchronous: boolean;
   /** `evaluate`, reading the results back asynchronously. */
   evaluateAsync(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): Promise<void>;
   /** `margins`, reading the results back asynchronously. */
   marginsAsync(deltaW: Float64Array, beta: number, out: Float64Array): Promise<void>;
 }
-
-/** Backends whose tensors can be read synchronously in Node. */
-const SYNC_READABLE: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tfjs-node-gpu']);
 
 /**
  * Creates a tfjs `SimBackend` for one problem on the requested tensor backend.
@@ -43,6 +38,7 @@ export async function createTensorSimBackend(
   request: TensorBackendName | 'auto',
 ): Promise<TensorSimBackend> {
   const runtime = await resolveTensorBackend(request);
+  if (runtime.name === 'webgpu') return createWebGpuWorkerBackend(problem, runtime);
   await runtime.activate();
   const { data, rows } = problem;
   const { n, d } = data;
@@ -96,17 +92,10 @@ export async function createTensorSimBackend(
     const p = live();
     return tf.tidy(() => sparseMargins(p, tf.tensor2d(Float32Array.from(deltaW), [rowCount, d], 'float32')));
   };
-  const synchronous = SYNC_READABLE.has(runtime.name);
-  const requireSync = (): void => {
-    if (!synchronous) {
-      throw new InvalidInputError('backend', `${runtime.name} cannot read tensors synchronously in Node (tfjs-backend-webgpu's readSync needs OffscreenCanvas); use evaluateAsync/marginsAsync or the batched runner`);
-    }
-  };
   return {
     name: runtime.name,
-    n, d, rowCount, runtime, synchronous,
+    n, d, rowCount, runtime,
     evaluate(deltaW, spec, outMargins, outDirection) {
-      requireSync();
       checkSizes(deltaW, outMargins, outDirection);
       const { margins, direction } = run(deltaW, spec);
       try {
@@ -117,7 +106,6 @@ export async function createTensorSimBackend(
       }
     },
     margins(deltaW, b, out) {
-      requireSync();
       checkSizes(deltaW, out);
       const margins = runMargins(deltaW, b);
       try { out.set(margins.dataSync()); } finally { margins.dispose(); }

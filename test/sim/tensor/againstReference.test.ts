@@ -1,6 +1,6 @@
 /**
  * The tensor backends behind the reference simulator's public API (`simulate` with
- * `backend: 'wasm' | 'cpu'`): the same integrators, with the float32 fused evaluation, agree with
+ * `backend: 'cpu' | 'wasm' | 'webgpu'`): the same integrators, with the float32 fused evaluation, agree with
  * `backend: 'reference'` within the float32 tolerance of `float64.ts`.
  */
 import { describe, expect, test } from 'vitest';
@@ -8,11 +8,12 @@ import { activeRows } from '../../../src/sim/backend.ts';
 import { marginsOf } from '../../../src/sim/metrics.ts';
 import { simulate } from '../../../src/sim/simulate.ts';
 import { registerTensorBackends } from '../../../src/sim/tensor/tensorSimBackend.ts';
+import { BACKENDS_UNDER_TEST } from './backendsUnderTest.ts';
 import { descent64, disagreements, randomPreferenceSet } from './float64.ts';
 
 registerTensorBackends();
 
-describe.each(['cpu', 'wasm'] as const)('simulate --backend %s vs --backend reference', (backend) => {
+describe.each(BACKENDS_UNDER_TEST)('simulate --backend %s vs --backend reference', (backend) => {
   const train = randomPreferenceSet(`vs-ref-${backend}`, 30, 5, 8, 0.5);
   const dataset = { train, vocab: 8 };
   const rows = activeRows(train);

@@ -23,15 +23,22 @@ describe.each(BACKENDS_UNDER_TEST)('tensor SimBackend on %s', (name) => {
       const only = new Float64Array(data.n);
       await be.marginsAsync(deltaW, beta, only);
       expect(Array.from(only)).toEqual(Array.from(margins));
-      if (be.synchronous) {
-        const m2 = new Float64Array(data.n);
-        const d2 = new Float64Array(direction.length);
-        be.evaluate(deltaW, { loss, beta }, m2, d2);
+      // The synchronous interface the integrators use (on webgpu through the worker thread).
+      const m2 = new Float64Array(data.n);
+      const d2 = new Float64Array(direction.length);
+      be.evaluate(deltaW, { loss, beta }, m2, d2);
+      if (name === 'webgpu') {
+        // WebGPU's ScatterNd accumulates with atomics: the summation order, hence the last bits,
+        // may change from call to call. Still within the float32 tolerance.
+        expect(disagreements(d2, ref.direction, ref.directionTolerance)).toEqual([]);
+        expect(disagreements(m2, ref.margins, ref.marginTolerance)).toEqual([]);
+      } else {
+        // cpu and wasm are deterministic: the same call gives the same bits.
         expect(Array.from(m2)).toEqual(Array.from(margins));
         expect(Array.from(d2)).toEqual(Array.from(direction));
-      } else {
-        expect(() => be.margins(deltaW, beta, only)).toThrow(/synchronously/);
       }
+      be.margins(deltaW, beta, m2);
+      expect(disagreements(m2, ref.margins, ref.marginTolerance)).toEqual([]);
       be.dispose();
     }
   });

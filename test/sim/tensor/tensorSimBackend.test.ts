@@ -8,7 +8,9 @@ import { descent64, disagreements, evaluate64, randomArray, randomPreferenceSet 
 
 describe.each(BACKENDS_UNDER_TEST)('tensor SimBackend on %s', (name) => {
   test('fused evaluation agrees with float64 within the scaled float32 tolerance', async () => {
-    for (const [seed, loss, beta, dwScale] of [['a', 'dpo', 1, 0.5], ['b', 'ipo', 0.3, 2], ['c', 'dpo', 10, 0.1]] as const) {
+    const cases = [['a', 'dpo', 1, 0.5], ['b', 'ipo', 0.3, 2], ['c', 'dpo', 10, 0.1]] as const;
+    // WebGPU on SwiftShader starts a worker thread per backend (~1 s): one case keeps the suite fast.
+    for (const [seed, loss, beta, dwScale] of name === 'webgpu' ? cases.slice(0, 1) : cases) {
       const data = randomPreferenceSet(`sparse-${seed}`, 40, 7, 9);
       const rows = activeRows(data);
       const deltaW = randomArray(`dw-${seed}`, rows.tokens.length * data.d, dwScale);
@@ -53,7 +55,8 @@ describe.each(BACKENDS_UNDER_TEST)('tensor SimBackend on %s', (name) => {
     expect(disagreements(wrong, ref.margins, ref.marginTolerance).length).toBeGreaterThan(5);
   });
 
-  test('no tensors leak across evaluations, β changes and dispose', async () => {
+  // On webgpu the tensors live in the worker thread, out of reach of this thread's tf.memory().
+  test.skipIf(name === 'webgpu')('no tensors leak across evaluations, β changes and dispose', async () => {
     const data = randomPreferenceSet('leak', 12, 3, 5);
     const rows = activeRows(data);
     const rt = await loadTensorBackend(name);

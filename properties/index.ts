@@ -1,10 +1,20 @@
 /**
  * The registry of every claim under properties/: `dpocheck verify`, `dpocheck replay` and the
  * vitest suite all load claims from here, so a claim is written once and checked everywhere.
- * Order = report order: identities first, then Theorem 4.2, the certificate, the probability
+ * Order = report order: the bound library and the paper's numbers first, then identities, then Theorem 4.2, the certificate, the probability
  * statements, Theorem 4.3, Appendix C, the qualitative claims, and the measured losses.
  */
 import type { Claim } from '../src/check/claim.ts';
+import { boundsQminScaling } from './bounds-qmin-scaling.ts';
+import { boundsQminMinimal } from './bounds-qmin-minimal.ts';
+import { boundsSandwichWindow } from './bounds-sandwich-window.ts';
+import { boundsV3Agreement } from './bounds-v3-agreement.ts';
+import { boundsGeneralizationShape } from './bounds-generalization-shape.ts';
+import { boundsAppendixCHalf } from './bounds-appendixC-half.ts';
+import { boundsCertificateSlopes } from './bounds-certificate-slopes.ts';
+import { boundsFailureMode } from './bounds-failure-mode.ts';
+import { boundsReportFinite } from './bounds-report-finite.ts';
+import { paperNumberClaims } from './bounds-paper-numbers.ts';
 import { lemma41Normaliser } from './lemma41-normaliser.ts';
 import { lemma41MarginOde } from './lemma41-margin-ode.ts';
 import { tokenFactorClaim } from './token-factor.ts';
@@ -25,6 +35,18 @@ import { multitokenIdentity } from './multitoken-identity.ts';
 
 /** Every claim, in report order. */
 export const CLAIMS: ReadonlyArray<Claim<any>> = [
+  // The bound library itself (src/theory) and the paper's numbers (THEORY.md §7).
+  boundsQminScaling,
+  boundsQminMinimal,
+  boundsSandwichWindow,
+  boundsV3Agreement,
+  boundsGeneralizationShape,
+  boundsAppendixCHalf,
+  boundsCertificateSlopes,
+  boundsFailureMode,
+  boundsReportFinite,
+  ...paperNumberClaims,
+  // The dynamics and the theorems.
   lemma41Normaliser,
   lemma41MarginOde,
   tokenFactorClaim,

@@ -30,7 +30,7 @@ export const appendixCSandwich = defineClaim<ClusterConfig>({
     const tol = ERROR_SAFETY_FACTOR * traj.result.errorEstimate;
     const r = traj.result.train;
     const windowFailed = r.min < s.window[0] - tol || r.max > s.window[1] + tol;
-    const { vacuous, probability } = theorem42Vacuous(config);
+    const { vacuous, probability } = theorem42Vacuous(config, 'appendixC');
     const failed = band.violated || windowFailed;
     const w = band.worst;
     return {

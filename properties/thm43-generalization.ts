@@ -69,7 +69,7 @@ export const thm43Generalization = defineClaim<ClusterConfig>({
     for (let i = 0; i < rt.length; i++) if (rt[i]! <= 0) errors++;
     const [ciLow, ciHigh] = clopperPearson(errors, rt.length);
     const g = generalizationBound(config.K, config.Q, 'v5-main');
-    const p = theorem42Vacuous(config);
+    const p = theorem42Vacuous(config, 'theorem43');
     const vacuous = g.vacuous || p.vacuous;
     let certifiedFraction: number | null = null;
     if (traj.dataset.train.n <= CERTIFICATE_MAX_N) {

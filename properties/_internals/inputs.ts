@@ -5,6 +5,7 @@
 import * as fc from 'fast-check';
 import { ClusterConfigSchema, tokenPairs, type ClusterConfig } from '../../src/data/config.ts';
 import { validConfigArb, approxConfigArb } from '../../src/data/arbitraries.ts';
+import { describeBreak, type DepartureId } from '../../src/data/breaking.ts';
 import { flowTrajectory, type Trajectory, type TrajectoryOptions } from '../../src/check/measure.ts';
 import { firstNonVacuousQ, noiseLimit, tokenSharingZ, zLimit, trainingProbability } from '../../src/theory/index.ts';
 import type { GenOptions } from '../../src/check/claim.ts';
@@ -77,17 +78,52 @@ export function appendixCArb(opts: GenOptions): fc.Arbitrary<ClusterConfig> {
   );
 }
 
-/** Whether Theorem 4.2's stated probability says nothing for this configuration. */
-export function theorem42Vacuous(config: Pick<ClusterConfig, 'K' | 'Q'>): { vacuous: boolean; probability: number } {
+/** Which theorem's assumptions a configuration is checked against. */
+export type Scope = 'theorem42' | 'theorem43' | 'appendixC';
+
+/**
+ * Departures each theorem tolerates. Ours, from THEORY.md §3–§4: Q >= 40 is a condition of
+ * Theorem 4.3 only; the reference policy never enters the single-token margins (THEORY §1), so a
+ * reference that prefers the rejected answer changes no theorem about margins or R(P).
+ */
+const TOLERATED: Readonly<Record<Scope, readonly DepartureId[]>> = {
+  theorem42: ['size', 'ref-prefers-rejected'],
+  theorem43: ['ref-prefers-rejected'],
+  appendixC: ['size', 'ref-prefers-rejected'],
+};
+
+/**
+ * The assumptions of a theorem (THEORY.md §3) that a configuration breaks, measured from the
+ * configuration itself: the paper's conditions and every departure from its data model, plus
+ * inexact orthogonality for Theorems 4.2/4.3 (Appendix C's δ-allowance applies only there).
+ */
+export function brokenAssumptions(config: ClusterConfig, scope: Scope): string[] {
+  const broken: string[] = describeBreak(config).broken.filter((id) => !TOLERATED[scope].includes(id));
+  const c = config.concepts;
+  const exact = c.kind === 'basis' || (c.kind === 'approx' && c.delta === 0) || (c.kind === 'correlated' && c.rho === 0);
+  if (scope !== 'appendixC' && !exact && !broken.includes('ortho') && !broken.includes('ortho-correlated')) broken.push('ortho-exact');
+  return broken;
+}
+
+/**
+ * Whether Theorem 4.2 (or the theorem of `scope`, which inherits its probability) says nothing
+ * for this configuration: its stated probability is <= 0, or one of its assumptions is broken
+ * (then the theorem does not apply, and a failed conclusion contradicts nothing).
+ */
+export function theorem42Vacuous(
+  config: ClusterConfig,
+  scope: Scope = 'theorem42',
+): { vacuous: boolean; probability: number; broken: string[] } {
   const p = trainingProbability(config.K, config.Q, BERNSTEIN_C);
-  return { vacuous: p.vacuous, probability: p.probability };
+  const broken = brokenAssumptions(config, scope);
+  return { vacuous: p.vacuous || broken.length > 0, probability: p.probability, broken };
 }
 
 /** Coverage labels of a configuration: which conditions sit at their edge, and the size class. */
 export function configLabels(config: ClusterConfig): string[] {
   const labels: string[] = [];
   const Z = tokenSharingZ(tokenPairs(config));
-  if (!theorem42Vacuous(config).vacuous) labels.push('non-vacuous');
+  if (!theorem42Vacuous(config, config.concepts.kind === 'basis' ? 'theorem42' : 'appendixC').vacuous) labels.push('non-vacuous');
   if (config.v >= noiseLimit(config.Q, 'v5-main') * (1 - 1e-12)) labels.push('noise-at-edge');
   if (config.lb === 0.25 || config.lb === 0.5) labels.push('lb-at-edge');
   if (config.d === 5 * config.Q) labels.push('d-at-5Q');
@@ -99,8 +135,12 @@ export function configLabels(config: ClusterConfig): string[] {
 }
 
 /** Shape of a configuration for reports (kept small: it goes into results.json). */
-export function configShape(config: ClusterConfig): Record<string, number> {
-  return { K: config.K, Q: config.Q, d: config.d, N: 2 * config.K * config.Q, v: config.v, lb: config.lb, beta: config.beta, tau: config.tau };
+export function configShape(config: ClusterConfig): Record<string, number | string> {
+  const broken = describeBreak(config).broken;
+  return {
+    K: config.K, Q: config.Q, d: config.d, N: 2 * config.K * config.Q, v: config.v, lb: config.lb, beta: config.beta, tau: config.tau,
+    ...(broken.length > 0 ? { departures: broken.join(',') } : {}),
+  };
 }
 
 /**

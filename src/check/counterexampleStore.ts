@@ -29,9 +29,11 @@ export const SavedCounterexampleSchema = z.object({
   replay: z.string(),
   /**
    * What a replay must show: 'violated' (default) keeps a still-violating claim reported;
-   * 'holds' marks a bug that was fixed, so the regression test fails if it comes back.
+   * 'holds' marks a bug that was fixed, so the regression test fails if it comes back;
+   * 'conclusion-fails' (explorer findings) marks a configuration outside a theorem's assumptions
+   * on which its conclusion fails without contradicting it (`detail.conclusionHeld === false`).
    */
-  expect: z.enum(['violated', 'holds']).default('violated'),
+  expect: z.enum(['violated', 'holds', 'conclusion-fails']).default('violated'),
 });
 export type SavedCounterexample = z.infer<typeof SavedCounterexampleSchema>;
 

@@ -67,6 +67,13 @@ export { searchConclusionFailure, shrinkFailure, mutateConfig, breaksOnly, keyed
  * `detail.conclusionHeld`: the ones the explorer can judge on broken configurations.
  * `certificate-implies-sandwich` is an implication that cannot fail without a bug: a control.
  */
+/**
+ * How many fair shares of the remaining time one work item may use. Ours: most items resolve in
+ * a fraction of their share (a frontier far from the edge), so a cap of 3 lets the slow ones
+ * (failure rate near p) finish while every later item still gets at least a third of its share.
+ */
+export const ITEM_SHARE_CAP = 3;
+
 export const EXPLORABLE_CLAIM_IDS = [
   'thm42-sandwich',
   'thm42-window',
@@ -319,7 +326,7 @@ export interface RunExplorationOptions {
   readonly shard?: Shard;
   /** State to continue (resume). Its settings and shard win over the ones given. */
   readonly resume?: ExploreState;
-  /** Wall-clock deadline (ms since epoch): each item gets an equal share of what is left. */
+  /** Wall-clock deadline (ms since epoch): each item gets up to ITEM_SHARE_CAP fair shares of what is left. */
   readonly deadline?: number;
   /** Abort (Ctrl-C): stops cleanly after the current oracle call, keeping what was measured. */
   readonly signal?: AbortSignal;
@@ -396,7 +403,12 @@ export async function runExploration(options: RunExplorationOptions): Promise<Ex
     if (aborted()) break;
     const now = Date.now();
     if (options.deadline !== undefined && now >= options.deadline) break;
-    const itemDeadline = options.deadline === undefined ? Number.POSITIVE_INFINITY : now + (options.deadline - now) / (todo.length - k);
+    // An item may use up to ITEM_SHARE_CAP fair shares of the time left: quick items leave time
+    // unused, and slow ones (frontiers near p) need it; later items still get their share.
+    const itemDeadline =
+      options.deadline === undefined
+        ? Number.POSITIVE_INFINITY
+        : now + (options.deadline - now) * Math.min(1, ITEM_SHARE_CAP / (todo.length - k));
     const shouldStop = (): boolean => aborted() || Date.now() >= itemDeadline;
     const s = state.items[item.key]!;
     const index = items.indexOf(item);
@@ -581,10 +593,11 @@ export type ConclusionCounterexample = SavedCounterexample & {
 /**
  * The counterexample file of a conclusion failure, in the format `dpocheck replay` reads. On a
  * configuration that breaks an assumption the theorem does not apply, so the registry claim is
- * normally not violated there (its trial is vacuous or held): the file then says
- * `expect: 'holds'` (the theorem, as checked, is not contradicted), and the conclusion's failure
- * is in `detail.conclusionHeld === false`, `finding`, `broken` and `note`. A replay re-judges the
- * input with the registry claim and must print the same observed/bound/slack (`identical`).
+ * normally not violated there (its trial is vacuous): the file then says
+ * `expect: 'conclusion-fails'` (the theorem, as checked, is not contradicted, but its conclusion
+ * fails: `detail.conclusionHeld === false`, with `finding`, `broken` and `note`). A replay
+ * re-judges the input with the registry claim and must print the same observed/bound/slack
+ * (`identical`) with the conclusion still failing.
  */
 export function conclusionCounterexample(args: {
   claim: string;
@@ -616,7 +629,7 @@ export function conclusionCounterexample(args: {
     shrinks: args.shrinks,
     packageVersion: args.packageVersion,
     replay: '',
-    expect: t.violated ? 'violated' : 'holds',
+    expect: t.violated ? 'violated' : 'conclusion-fails',
     finding: 'conclusion-failed',
     departure: args.departure,
     broken: args.broken,
@@ -625,7 +638,7 @@ export function conclusionCounterexample(args: {
       `the conclusion of ${args.claim} fails on this configuration, which breaks ${args.broken.join(', ') || 'no condition'}; ` +
       (t.violated
         ? 'the claim reports it violated'
-        : 'the theorem does not apply here, so the claim is not violated (expect: holds); replay must reproduce the numbers and detail.conclusionHeld = false'),
+        : 'the theorem does not apply here, so the claim is not violated (expect: conclusion-fails); replay must reproduce the numbers and detail.conclusionHeld = false'),
   };
 }
 

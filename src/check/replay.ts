@@ -13,8 +13,13 @@ export interface ReplayOutcome {
   readonly trial: Trial;
   /** The replayed observed/bound/slack equal the saved ones bit for bit. */
   readonly identical: boolean;
-  /** The replay shows what the file expects (violated, or holds for a fixed bug). */
+  /** The replay shows what the file expects (violated; holds for a fixed bug; a failed conclusion outside the assumptions). */
   readonly asExpected: boolean;
+}
+
+/** Whether a replay must also reproduce the saved numbers bit for bit (not for a fixed bug). */
+export function mustBeIdentical(saved: SavedCounterexample): boolean {
+  return saved.expect !== 'holds';
 }
 
 function same(a: number | null, b: number | undefined): boolean {
@@ -28,6 +33,11 @@ export async function replayCounterexample(saved: SavedCounterexample, claim: Cl
   const edition: Edition = saved.edition;
   const trial = await claim.check(saved.input, { scale: saved.scale, edition });
   const identical = same(saved.observed, trial.observed) && same(saved.bound, trial.bound) && same(saved.slack, trial.slack);
-  const asExpected = saved.expect === 'violated' ? trial.violated : !trial.violated;
+  const asExpected =
+    saved.expect === 'violated'
+      ? trial.violated
+      : saved.expect === 'holds'
+        ? !trial.violated
+        : !trial.violated && trial.detail?.['conclusionHeld'] === false;
   return { trial, identical, asExpected };
 }

@@ -12,6 +12,8 @@ import { registerVerify } from './commands/verify.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerBackends } from './commands/backends.ts';
+import { registerExplore } from './commands/explore.ts';
+import { registerMerge } from './commands/merge.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 
@@ -42,6 +44,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerScaling(program, ctx);
   registerSimulate(program, ctx);
   registerVerify(program, ctx);
+  registerExplore(program, ctx);
+  registerMerge(program, ctx);
   registerReplay(program, ctx);
   registerBackends(program, ctx);
   for (const cmd of program.commands) {

@@ -104,7 +104,7 @@ describe('targeted search', () => {
     });
     const file = join(mkdtempSync(join(tmpdir(), 'dpocheck-cx-')), 'cx.json');
     writeFileSync(file, JSON.stringify(saved, null, 2));
-    expect(loadCounterexample(file).expect).toBe('holds'); // the theorem does not apply: not a violation
+    expect(loadCounterexample(file).expect).toBe('conclusion-fails'); // the theorem does not apply: not a violation
 
     const io = bufferIO();
     const ctx: CommandContext = { io, exitCode: 0 };

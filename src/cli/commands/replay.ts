@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { loadCounterexample } from '../../check/counterexampleStore.ts';
-import { replayCounterexample } from '../../check/replay.ts';
+import { mustBeIdentical, replayCounterexample } from '../../check/replay.ts';
 import { claimById } from '../../../properties/index.ts';
 import type { CommandContext } from '../main.ts';
 import { UsageError, EXIT_FAILURE } from '../errors.ts';
@@ -40,12 +40,12 @@ export function registerReplay(program: Command, ctx: CommandContext): void {
         ctx.io.out(`${saved.claim} (${claim.section}, edition ${saved.edition})\ninput ${JSON.stringify(saved.input)}\n`);
         ctx.io.out(
           table(['', 'observed', 'bound', 'slack', 'violated'], [
-            ['saved', fmt(saved.observed), fmt(saved.bound), fmt(saved.slack), saved.expect === 'violated' ? 'yes' : 'no (fixed)'],
+            ['saved', fmt(saved.observed), fmt(saved.bound), fmt(saved.slack), saved.expect === 'violated' ? 'yes' : saved.expect === 'holds' ? 'no (fixed)' : 'no (conclusion fails outside the assumptions)'],
             ['replay', fmt(t.observed), fmt(t.bound), fmt(t.slack), t.violated ? 'yes' : 'no'],
           ]) + '\n',
         );
         ctx.io.out(outcome.identical ? 'replay reproduces the saved numbers exactly\n' : 'replay DIFFERS from the saved numbers\n');
       }
-      if (!outcome.asExpected || (saved.expect === 'violated' && !outcome.identical)) ctx.exitCode = EXIT_FAILURE;
+      if (!outcome.asExpected || (mustBeIdentical(saved) && !outcome.identical)) ctx.exitCode = EXIT_FAILURE;
     });
 }

@@ -391,6 +391,17 @@ for (let i = 0; i < 15; i++) {
   push('scaling', { K, level, edition, Z: 1, epsilonRule: 'lemmaB3', adversarial: true, expect: qMinExact(K, level, edition, 1, 'lemmaB3') });
 }
 
+// Adversarial levels for the v5-appendix worst case too (Z = 1..4, both ε rules).
+for (let i = 0; i < 8; i++) {
+  const K = intLog(1, 1000);
+  const Z = 1 + (i % 4);
+  const rule: Rule = i < 4 ? 'lemmaB3' : 'theoremB4Proof';
+  const Q0 = intLog(20_000, 200_000);
+  const nearest = f64(expB(lnGeneralization(K, Q0, 'v5-appendix', Z, rule)));
+  const level = i % 3 === 0 ? nearest : nextAfter(nearest, i % 3 === 1);
+  push('scaling', { K, level, edition: 'v5-appendix', Z, epsilonRule: rule, adversarial: true, expect: qMinExact(K, level, 'v5-appendix', Z, rule) });
+}
+
 // First Q where Theorem 4.2's probability is positive (THEORY §7: about 1.4e5 at c = 1, K = 1)
 for (const [K, c] of [[1, 1], [10, 1], [1000, 1], [1, 0.01], [1, 100], [1e9, 1], [5, 0.3]] as const) {
   push('nonVacuous', { K, c, expect: firstNonVacuous(K, c) });

@@ -107,7 +107,6 @@ export function certifiedSlopes(lambda: number, Lambda: number, beta = 1, tau = 
 
 /** β² x/τ for any finite x, without intermediate overflow (numerics.ts's ratioOfProducts). */
 function signedScale(x: number, beta: number, tau: number): number {
-  if (x === 0) return 0;
   return Math.sign(x) * ratioOfProducts([beta, beta, Math.abs(x)], [tau]).value;
 }
 

@@ -127,8 +127,9 @@ export function theoremConditions(input: ConditionInput, edition: Edition = 'v5-
     holds: sharedLow.holds && sharedHigh.holds,
   };
   const zRhs = zLimit(Q, lb, edition);
-  // 1/(4 l_b² Z) without the intermediate clamp of zLimit (tiny l_b), unless v3's Q-term binds.
-  const zSlack = edition === 'v3' && zRhs < clampToFinite(1 / (4 * lb * lb)) ? zRhs / Z : ratioOfProducts([1], [4, lb, lb, Z]).value;
+  // rhs/Z without zLimit's intermediate clamp (tiny l_b): the smaller of the two slacks.
+  const v5Slack = ratioOfProducts([], [4, lb, lb, Z]).value;
+  const zSlack = edition === 'v3' ? Math.min(v5Slack, (Math.sqrt(Math.sqrt(Q)) - 2) / Z) : v5Slack;
   return [
     { ...upper('Z', zStatement, Z, zRhs), slack: zSlack },
     upper('dim', 'd <= 5Q', d, DIM_PER_SAMPLE * Q),

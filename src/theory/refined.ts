@@ -65,7 +65,7 @@ export function refinedEpsilon(v: number, Z = 1, rule: EpsilonRule = 'lemmaB3'):
   requireNonNegative('v', v);
   requireCount('Z', Z);
   const r = EPSILON_DENOMINATOR[requireEpsilonRule(rule)];
-  const eps = ratioOfProducts([1], [r, v, Z + 2]);
+  const eps = ratioOfProducts([], [r, v, Z + 2]);
   return { epsilon: eps.value, lnEpsilon: eps.ln, epsilonTimesV: 1 / (r * (Z + 2)) };
 }
 
@@ -98,15 +98,16 @@ export function concentrationProbability(input: ConcentrationInput): Probability
   const v = requireNonNegative('v', input.v);
   const Z = requireCount('Z', input.Z ?? 1);
   const c = requirePositive('c', input.c ?? 1);
-  const r = EPSILON_DENOMINATOR[requireEpsilonRule(input.epsilonRule ?? 'lemmaB3')];
-  const { epsilon } = refinedEpsilon(v, Z, input.epsilonRule ?? 'lemmaB3');
+  const rule = requireEpsilonRule(input.epsilonRule ?? 'lemmaB3');
+  const r = EPSILON_DENOMINATOR[rule];
+  const { epsilon } = refinedEpsilon(v, Z, rule);
   if (v === 0) return { probability: 1, lnFailureTerm: -Number.MAX_VALUE, vacuous: false, epsilon };
   const lnA = Math.log(8 * Z + 4) + Math.log(K) + 2 * Math.log(Q);
   // ε²/16 = 1/(16 r² v² (Z+2)²)
-  const e1 = ratioOfProducts([1], [16, r, r, v, v, Z + 2, Z + 2]).value;
+  const e1 = ratioOfProducts([], [16, r, r, v, v, Z + 2, Z + 2]).value;
   // c (ε/v) min(1, ε/(d v)) with ε/v = 1/(r v² (Z+2)) and ε/(d v) = 1/(r d v² (Z+2))
-  const epsOverV = ratioOfProducts([1], [r, v, v, Z + 2]).value;
-  const epsOverDV = ratioOfProducts([1], [r, d, v, v, Z + 2]).value;
+  const epsOverV = ratioOfProducts([], [r, v, v, Z + 2]).value;
+  const epsOverDV = ratioOfProducts([], [r, d, v, v, Z + 2]).value;
   const e2 = c * epsOverV * Math.min(1, epsOverDV);
   const lnFailureTerm = logSumExp([lnA - e1, lnA - e2]);
   const probability = oneMinusExp(lnFailureTerm);
@@ -131,7 +132,7 @@ export interface RefinedBoundInput {
  * are in range and in log space otherwise. v must be > 0.
  */
 function refinedExponent(d: number, v: number, lb: number, Z: number, r: number): number {
-  const eps2 = ratioOfProducts([1], [r, v, Z + 2, r, v, Z + 2]);
+  const eps2 = ratioOfProducts([], [r, v, Z + 2, r, v, Z + 2]);
   const twoEpsV = 2 / (r * (Z + 2));
   const S = 1 + lb * lb + d * v * v + twoEpsV;
   if (Number.isFinite(S) && eps2.value >= MIN_NORMAL && eps2.value < Number.MAX_VALUE) return eps2.value / (2 * S);
@@ -154,9 +155,11 @@ export function refinedGeneralizationBound(input: RefinedBoundInput): RiskBound 
   const v = requireNonNegative('v', input.v);
   const lb = requirePositive('lb', input.lb);
   const Z = requireCount('Z', input.Z ?? 1);
-  const r = EPSILON_DENOMINATOR[requireEpsilonRule(input.epsilonRule ?? 'lemmaB3')];
-  const { epsilon } = refinedEpsilon(v, Z, input.epsilonRule ?? 'lemmaB3');
-  if (v === 0) return { bound: 0, lnBound: -Number.MAX_VALUE, vacuous: false, reconstructed: true, epsilon };
+  const rule = requireEpsilonRule(input.epsilonRule ?? 'lemmaB3');
+  const r = EPSILON_DENOMINATOR[rule];
+  const { epsilon } = refinedEpsilon(v, Z, rule);
+  // v = 0 needs no special case here: ε² = +∞ makes the exponent +∞, so lnBound clamps to
+  // -MAX_VALUE and the bound is 0, the limit documented above.
   const lnBound = clampToFinite(Math.LN2 + Math.log(K) + 2 * Math.log(Q) - refinedExponent(d, v, lb, Z, r));
   const bound = Math.exp(lnBound);
   return { bound, lnBound, vacuous: bound >= 1, reconstructed: true, epsilon };

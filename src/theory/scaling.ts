@@ -18,33 +18,45 @@ import {
 import { requireCount, requireEdition, requirePositive } from './validate.ts';
 
 /**
- * Whether 2KQ²e^{-E(Q)} < level, decided exactly: the float64 value of
- * h = ln 2 + ln K + 2 ln Q - E(Q) - ln(level) settles it unless |h| is within its rounding
- * error bound, and then a fixed-point evaluation with hundreds of bits does (highPrecision.ts).
+ * h = ln 2 + ln K + 2 ln Q - E(Q) - ln(level) = ln(bound/level) in float64, with a bound on its
+ * rounding error (highPrecision.ts's sumErrorBound). Exported for tests.
  */
-function boundBelow(K: number, Q: number, level: number, edition: Edition, options: GeneralizationOptions): boolean {
+export function logBoundMargin(K: number, Q: number, level: number, edition: Edition, options: GeneralizationOptions = {}): { readonly h: number; readonly errorBound: number } {
   const lnK = Math.log(K);
   const lnQ2 = 2 * Math.log(Q);
   const E = generalizationExponent(Q, edition, options);
   const lnLevel = Math.log(level);
-  const h = Math.LN2 + lnK + lnQ2 - E - lnLevel;
-  const exactE = (F: number): bigint => {
-    const q = BigInt(Q);
-    switch (edition) {
-      case 'v5-main':
-        return (q << BigInt(F)) / BigInt(THEOREM43_EXPONENT_DIVISOR);
-      case 'v3':
-        return iroot4(q << BigInt(4 * F)) / BigInt(V3_EXPONENT_DIVISOR);
-      case 'v5-appendix': {
-        const { num, den } = appendixExponentRatio(options.Z ?? 1, options.epsilonRule ?? defaultEpsilonRule(edition));
-        return ((q * BigInt(num)) << BigInt(F)) / BigInt(den);
-      }
+  return { h: Math.LN2 + lnK + lnQ2 - E - lnLevel, errorBound: sumErrorBound([Math.LN2, lnK, lnQ2, E, lnLevel]) };
+}
+
+/** {@link logBoundMargin}'s h in fixed point with F fractional bits (highPrecision.ts). Exported for tests. */
+export function logBoundMarginExact(K: number, Q: number, level: number, edition: Edition, options: GeneralizationOptions, F: number): bigint {
+  const q = BigInt(Q);
+  let E: bigint;
+  switch (edition) {
+    case 'v5-main':
+      E = (q << BigInt(F)) / BigInt(THEOREM43_EXPONENT_DIVISOR);
+      break;
+    case 'v3':
+      E = iroot4(q << BigInt(4 * F)) / BigInt(V3_EXPONENT_DIVISOR);
+      break;
+    case 'v5-appendix': {
+      const { num, den } = appendixExponentRatio(options.Z ?? 1, options.epsilonRule ?? defaultEpsilonRule(edition));
+      E = ((q * BigInt(num)) << BigInt(F)) / BigInt(den);
+      break;
     }
-  };
-  const sign = decideSign(h, sumErrorBound([Math.LN2, lnK, lnQ2, E, lnLevel]), (F) =>
-    lnTwo(F) + lnInteger(BigInt(K), F) + 2n * lnInteger(BigInt(Q), F) - exactE(F) - lnFloat(level, F),
-  );
-  return sign < 0;
+  }
+  return lnTwo(F) + lnInteger(BigInt(K), F) + 2n * lnInteger(q, F) - E - lnFloat(level, F);
+}
+
+/**
+ * Whether 2KQ²e^{-E(Q)} < level, decided exactly: the float64 value of h = ln(bound/level)
+ * settles it unless |h| is within its rounding error bound, and then a fixed-point evaluation
+ * with hundreds of bits does (highPrecision.ts).
+ */
+function boundBelow(K: number, Q: number, level: number, edition: Edition, options: GeneralizationOptions): boolean {
+  const { h, errorBound } = logBoundMargin(K, Q, level, edition, options);
+  return decideSign(h, errorBound, (F) => logBoundMarginExact(K, Q, level, edition, options, F)) < 0;
 }
 
 /**

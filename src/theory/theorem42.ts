@@ -101,56 +101,53 @@ export function trainingProbability(K: number, Q: number, c = 1): ProbabilitySta
 }
 
 /**
+ * g_1(Q) = c√Q/5 - L(Q) and g_2(Q) = Q^{3/4}/256 - L(Q), L(Q) = ln 8 + ln K + (9/4) ln Q, in
+ * float64 with a bound on their rounding error (highPrecision.ts's sumErrorBound): Theorem 4.2's
+ * failure term is < 1 iff both are > 0. Exported for tests.
+ */
+export function failureExponentMargins(K: number, Q: number, c: number): { readonly g1: number; readonly g2: number; readonly errorBound: number } {
+  const { bernstein, other } = theorem42Exponent(Q, c);
+  const l = 3 * Math.LN2 + Math.log(K) + 2.25 * Math.log(Q);
+  return { g1: bernstein - l, g2: other - l, errorBound: sumErrorBound([bernstein, other, l]) };
+}
+
+/**
+ * {@link failureExponentMargins} in fixed point with F fractional bits (highPrecision.ts), for
+ * the rare Q where float64 cannot decide their signs. Exported for tests.
+ */
+export function failureExponentMarginsExact(K: number, Q: number, c: number, F: number): { readonly g1: bigint; readonly g2: bigint } {
+  const q = BigInt(Q);
+  const l = 3n * lnTwo(F) + lnInteger(BigInt(K), F) + (9n * lnInteger(q, F)) / 4n;
+  const sqrtQ = isqrt(q << BigInt(2 * F)); // √Q · 2^F
+  return { g1: scaleFloat(c, sqrtQ, 0) / 5n - l, g2: iroot4((q * q * q) << BigInt(4 * F)) / 256n - l };
+}
+
+/**
  * The smallest integer Q >= 1 for which Theorem 4.2's stated probability is positive (its
  * failure term 8KQ^{9/4}e^{-min(c√Q/5, Q^{3/4}/256)} < 1), or null if no Q <= 2^53 - 1 has it
  * (c so small that c√Q/5 never beats the logs). THEORY.md §7: "the main-text probability term
  * is below 1 only for Q above about 1.4·10⁵ (c = 1, K = 1)"; this computes that Q exactly.
  *
- * Method: the failure term is < 1 iff g_1(Q) = c√Q/5 - L(Q) > 0 and g_2(Q) = Q^{3/4}/256 - L(Q) > 0,
- * L(Q) = ln 8 + ln K + (9/4) ln Q. Each g_i falls then rises (its derivative changes sign once,
- * at Q = 768^{4/3} for g_2 and Q = (22.5/c)² for g_1), and g_2(1) < 0, so {g_2 > 0} = [q_2, ∞);
- * the answer is the first Q >= q_2 with g_1 > 0, which lies at q_2 or past g_1's turning point.
- * Each sign is decided robustly (highPrecision.ts's decideSign), then integers are searched by
- * galloping and bisection.
+ * Method: the failure term is < 1 iff g_1(Q) > 0 and g_2(Q) > 0 ({@link failureExponentMargins}).
+ * Each g_i falls then rises (its derivative changes sign once, at Q = 768^{4/3} for g_2 and
+ * Q = (22.5/c)² for g_1), and g_2(1) = 1/256 - ln 8 - ln K < 0, so g_2 <= 0 until it turns
+ * positive for good at q_2: {g_2 > 0} = [q_2, ∞). If g_1(q_2) > 0 the answer is q_2; otherwise
+ * g_1 <= 0 on [q_2, its turning point] and rises after, so the first Q > q_2 with g_1 > 0 is
+ * found by the same monotone search. Each sign is decided robustly (highPrecision.ts's
+ * decideSign), integers by galloping and bisection.
  *
  * @example firstNonVacuousQ(1) // ≈ 1.4e5 (THEORY.md §7)
  */
 export function firstNonVacuousQ(K: number, c = 1): number | null {
   requireCount('K', K);
   requirePositive('c', c);
-  const lnK = Math.log(K);
-  const L = (Q: number): number => 3 * Math.LN2 + lnK + 2.25 * Math.log(Q);
-  const exactL = (Q: number, F: number): bigint =>
-    3n * lnTwo(F) + lnInteger(BigInt(K), F) + (9n * lnInteger(BigInt(Q), F)) / 4n;
-  const g2Positive = (Q: number): boolean => {
-    const t = theorem42Exponent(Q, c).other;
-    const l = L(Q);
-    return (
-      decideSign(t - l, sumErrorBound([t, l, lnK, 3 * Math.LN2]), (F) => {
-        const q3 = BigInt(Q) ** 3n;
-        return iroot4(q3 << BigInt(4 * F)) / 256n - exactL(Q, F);
-      }) > 0
-    );
-  };
-  const g1Positive = (Q: number): boolean => {
-    const t = theorem42Exponent(Q, c).bernstein;
-    const l = L(Q);
-    return (
-      decideSign(t - l, sumErrorBound([t, l, lnK, 3 * Math.LN2]), (F) => {
-        const sqrtQ = isqrt(BigInt(Q) << BigInt(2 * F)); // √Q · 2^F
-        return scaleFloat(c, sqrtQ, 0) / 5n - exactL(Q, F);
-      }) > 0
-    );
+  const positive = (Q: number, which: 'g1' | 'g2'): boolean => {
+    const m = failureExponentMargins(K, Q, c);
+    return decideSign(m[which], m.errorBound, (F) => failureExponentMarginsExact(K, Q, c, F)[which]) > 0;
   };
   const max = Number.MAX_SAFE_INTEGER;
-  const turn2 = Math.floor(768 ** (4 / 3)); // g_2 falls on [1, 768^{4/3}]
-  // g_2(1) = 1/256 - ln 8 - ln K < 0 and g_2 falls until turn2, so g_2(turn2 - 1) < 0.
-  const q2 = firstTrueAfter(turn2 - 1, g2Positive, max);
-  if (q2 === null) return null;
-  if (g1Positive(q2)) return q2;
-  const turn1 = (22.5 / c) ** 2; // g_1 falls on [1, (22.5/c)²]
-  const start = Math.max(q2, Math.min(Math.floor(turn1), max));
-  if (start === max) return g1Positive(max) ? max : null;
-  return firstTrueAfter(start, g1Positive, max);
+  const q2 = firstTrueAfter(1, (Q) => positive(Q, 'g2'), max);
+  if (q2 === null) return null; // unreachable: g_2 > 0 by Q = 1e7 for every K <= 2^53
+  if (positive(q2, 'g1')) return q2;
+  return firstTrueAfter(q2, (Q) => positive(Q, 'g1'), max);
 }
-

@@ -123,9 +123,9 @@ describe('goldens', () => {
   });
 
   it('Q_min, exactly, including levels within one ulp of the bound', () => {
-    const cases = loadGoldens<{ K: number; level: number; edition: Edition; Z: number; adversarial?: boolean; expect: number }>('scaling');
-    expect(cases.filter((g) => g.adversarial).length).toBeGreaterThanOrEqual(10);
-    const actual = cases.map((g) => qMin(g.K, g.level, g.edition, { Z: g.Z }));
+    const cases = loadGoldens<{ K: number; level: number; edition: Edition; Z: number; epsilonRule: EpsilonRule; adversarial?: boolean; expect: number }>('scaling');
+    expect(cases.filter((g) => g.adversarial).length).toBeGreaterThanOrEqual(20);
+    const actual = cases.map((g) => qMin(g.K, g.level, g.edition, { Z: g.Z, epsilonRule: g.epsilonRule }));
     expect(actual).toEqual(cases.map((g) => g.expect));
   });
 

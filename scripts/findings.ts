@@ -4,8 +4,9 @@
  * constants are against the certificate slopes. `npx tsx scripts/findings.ts [--seed S]`.
  * The explore run directory is kept under reports/findings/explore (resumable).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
+import { dirname, join, relative } from 'node:path';
 import { CLAIMS } from '../properties/index.ts';
 import { exploreSettings, findingsOf, runExploration, type ConfigClaim, type Findings } from '../src/check/explore.ts';
 import { certificateLooseness, type CertificateLooseness } from '../src/check/explore/looseness.ts';
@@ -28,6 +29,8 @@ const SETTINGS = { p: 0.1, runsPerProbe: 100, batchRuns: 25, maxRunsPerItem: 150
 const FINDINGS_CLAIMS = ['thm42-sandwich', 'thm42-window'];
 /** Valid configurations for the looseness table. */
 const LOOSENESS_CONFIGS = 200;
+/** Where kept counterexamples go (replayed by `npm test`). */
+const COUNTEREXAMPLE_STORE = join('fixtures', 'counterexamples');
 
 const seedArg = process.argv.indexOf('--seed');
 const seed = seedArg >= 0 ? Number(process.argv[seedArg + 1]) : 20240806;
@@ -44,14 +47,33 @@ const run = await runExploration({
   packageVersion: PACKAGE_VERSION,
   progress: { itemEnd: (_i, s) => process.stderr.write(`${s}\n`) },
 });
-const findings = findingsOf(run.state);
-await writeExploreReport(dir, findings);
+const explored = findingsOf(run.state);
+await writeExploreReport(dir, explored);
+const findings = keepCounterexamples(explored);
 const looseness = certificateLooseness({ configs: LOOSENESS_CONFIGS, seed, scale: 'small' });
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 
 mkdirSync('docs', { recursive: true });
-writeFileSync('docs/findings.md', render(findings, looseness, minutes));
+writeFileAtomic.sync('docs/findings.md', render(findings, looseness, minutes));
 process.stderr.write(`docs/findings.md written (${minutes} min; run in ${dir})\n`);
+
+/**
+ * Copies the counterexamples of the targeted search into fixtures/counterexamples/ (so that
+ * `npm test` replays them and the paths in docs/findings.md work from a fresh clone) and points
+ * the findings at those copies.
+ */
+function keepCounterexamples(f: Findings): Findings {
+  const targets = f.targets.map((t) => {
+    const failure = t.result?.failure;
+    if (failure === undefined || failure === null) return t;
+    const kept = join(COUNTEREXAMPLE_STORE, relative('counterexamples', failure.file));
+    mkdirSync(dirname(kept), { recursive: true });
+    const saved = JSON.parse(readFileSync(join(dir, failure.file), 'utf8')) as Record<string, unknown>;
+    writeFileAtomic.sync(kept, JSON.stringify({ ...saved, replay: `npx dpocheck replay ${kept}` }, null, 2) + '\n');
+    return { ...t, result: { ...t.result!, failure: { ...failure, file: kept } } };
+  });
+  return { ...f, targets };
+}
 
 function r3(x: number): string {
   return x.toPrecision(3);

@@ -18,14 +18,16 @@ import { requireCount, requireEdition, requireNonNegative, requirePositive } fro
 
 /** Ids of the conditions, in report order. */
 export const CONDITION_IDS = ['Z', 'dim', 'dimK', 'noise', 'shared', 'size', 'ortho'] as const;
+/** One of {@link CONDITION_IDS}. */
 export type ConditionId = (typeof CONDITION_IDS)[number];
 
 /** Minimum samples per cluster of Theorem 4.3 (THEORY.md §3, condition "size"). */
 export const MIN_Q_THEOREM43 = 40;
 /** d <= 5Q (THEORY.md §3, condition "dim"). */
 export const DIM_PER_SAMPLE = 5;
-/** l_b ∈ [1/4, 1/2] (THEORY.md §3, condition "shared"). */
+/** Lower end of l_b ∈ [1/4, 1/2] (THEORY.md §3, condition "shared"). */
 export const SHARED_MIN = 1 / 4;
+/** Upper end of l_b ∈ [1/4, 1/2] (THEORY.md §3, condition "shared"). */
 export const SHARED_MAX = 1 / 2;
 
 /** One condition evaluated for one configuration. */

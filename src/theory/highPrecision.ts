@@ -66,7 +66,7 @@ export function lnInteger(n: bigint, F: number): bigint {
   if (n < 1n) throw new Error('internal: lnInteger of a non-positive number');
   const b = n.toString(2).length - 1; // n = m · 2^b, m in [1, 2)
   const one = 1n << BigInt(F);
-  const m = b <= F ? n << BigInt(F - b) : n >> BigInt(b - F);
+  const m = n << BigInt(F - b); // a BigInt shift by a negative count shifts right (floor)
   const y = ((m - one) << BigInt(F)) / (m + one); // (m-1)/(m+1) in [0, 1/3)
   return BigInt(b) * lnTwo(F) + twoAtanh(y, F);
 }
@@ -92,7 +92,7 @@ export function lnFloat(x: number, F: number): bigint {
 export function scaleFloat(x: number, s: bigint, F: number): bigint {
   const { m, e } = toDyadic(x);
   const shift = e + F;
-  return shift >= 0 ? (m * s) << BigInt(shift) : (m * s) >> BigInt(-shift);
+  return (m * s) << BigInt(shift); // a negative shift count shifts right, i.e. floors
 }
 
 /**

@@ -22,6 +22,7 @@ import { requireCount, requireEdition, requireNonNegative, requirePositive } fro
 
 /** The two readings of the ε condition (THEORY.md §8). */
 export const EPSILON_RULES = ['lemmaB3', 'theoremB4Proof'] as const;
+/** One of {@link EPSILON_RULES}. */
 export type EpsilonRule = (typeof EPSILON_RULES)[number];
 
 /** r in ε = 1/(r v (Z+2)) (THEORY.md §4, §8): 16 in Lemma B.3, 8 in Theorem B.4's proof. */

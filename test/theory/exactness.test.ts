@@ -150,6 +150,7 @@ describe('conditions, Appendix C and the report at their boundaries', () => {
       'Q >= 40',
       'delta <= min(eps v/8, 1/4) (Appendix C; delta = 0: exact basis)',
     ]);
+    expect(theoremConditions({ K: 1, Q: 100, d: 5, v: 0, lb: 0.3 })[4]).toMatchObject({ statement: '1/4 <= l_b <= 1/2', rhs: 0.25 });
     expect(theoremConditions({ K: 1, Q: 100, d: 5, v: 0, lb: 0.5 }, 'v3')[0]?.statement).toBe('Z <= min(1/(4 l_b^2), Q^{1/4} - 2)');
     expect(theoremConditions({ K: 1, Q: 100, d: 5, v: 0, lb: 0.5 }, 'v5-appendix')[3]?.statement).toBe('v <= 1/(4 sqrt Q)');
   });
@@ -175,6 +176,9 @@ describe('conditions, Appendix C and the report at their boundaries', () => {
     expect(r.theorem43.form).toContain('B.4');
     expect(r.theorem43.lnBound).toBe(generalizationBound(2, 2000, 'v5-appendix', { Z: 4 }).lnBound);
     expect(r.appendixC?.holds).toBe(false);
+    // Z > 4 only redirects the appendix edition; v3 keeps its own form
+    const v3 = boundsReport({ K: 2, Q: 2000, d: 10, v: 1e-3, lb: 0.2, Z: 5, edition: 'v3' });
+    expect(v3.theorem43.form).toContain('Q^{1/4}');
   });
 });
 

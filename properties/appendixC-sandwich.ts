@@ -19,7 +19,7 @@ export const appendixCSandwich = defineClaim<ClusterConfig>({
   generator: 'approxConfigArb (δ within the Appendix C allowance), 1 in 5–6 from the non-vacuous branch with δ = 1/512',
   measures: 'every r_i(t) on the grid and solver steps; min/max r_i(τ_1)',
   bound: `halved lower slope and [ln3/80, ln 3]; vacuous where the stated probability (c = ${BERNSTEIN_C}) is <= 0`,
-  runs: { small: 10, full: 100 },
+  runs: { small: 10, full: 60 },
   coverage: { 'non-vacuous': 0.05 },
   arbitrary: (opts) => appendixCArb(opts),
   check: async (config): Promise<Trial> => {

@@ -17,7 +17,7 @@ import type { SandwichBounds } from './thm42-sandwich.ts';
 import { cachedTrajectory, configLabels, configShape } from './_internals/inputs.ts';
 
 /** Caps on N: the certificate needs the N×N kernel (O(N²d)). Ours: milliseconds at small scale, ~1 s at full. */
-const MAX_N = { small: 240, full: 1500 } as const;
+const MAX_N = { small: 240, full: 800 } as const;
 /** Fresh test samples whose certificate is checked. */
 const TEST_SAMPLES = { small: 100, full: 1000 } as const;
 
@@ -48,7 +48,7 @@ export function makeCertificateClaim(bounds: SandwichBounds = trainingMarginSand
     generator: `valid configurations with N <= ${MAX_N.small} (small) / ${MAX_N.full} (full), noise ×1/4/16 and 0/5/20% flipped labels`,
     measures: 'r_j(t) on the grid and solver steps against both bands; r̃(τ_1) of certified fresh test samples',
     bound: 'β²λ_j t/τ <= r_j(t) <= β²Λ_j t/τ, r_L <= r_j <= r_U, r̃(τ_1) > 0 (certain, tolerance = integrator error × safety)',
-    runs: { small: 40, full: 400 },
+    runs: { small: 40, full: 200 },
     coverage: { 'certificate-holds': 0.3, 'certificate-fails': 0.02 },
     arbitrary: (opts) => certificateArb(opts),
     check: async (config, opts): Promise<Trial> => {

@@ -23,7 +23,7 @@ export const thm42Probability = defineClaim<ClusterConfig>({
   generator: `as thm42-sandwich; ${REPS.small} (small) / ${REPS.full} (full) datasets per configuration (seeds seed, seed+1, …)`,
   measures: 'failures of the sandwich or window among the datasets; also of the §5 certificate where N <= 2500',
   bound: `1 − p with p = 1 − 8KQ^{9/4}e^{−min(c√Q/5, Q^{3/4}/256)}, c = ${BERNSTEIN_C}; exact one-sided binomial test at ${PROBABILITY_TEST_LEVEL}; vacuous where p <= 0`,
-  runs: { small: 12, full: 120 },
+  runs: { small: 12, full: 40 },
   coverage: { 'non-vacuous': 0.05 },
   arbitrary: (opts) => theorem42Arb(opts),
   check: async (config, opts): Promise<Trial> => {

@@ -27,7 +27,7 @@ export function makeSandwichClaim(bounds: SandwichBounds = trainingMarginSandwic
     generator: 'configurations meeting every v5 condition (validConfigArb), 1 in 5–6 from the non-vacuous branch (Q >= 1.4e5, K <= 2)',
     measures: 'every r_i(t) on 16 grid times and every accepted DOPRI5 step in (0, τ_1]',
     bound: `r_L(t) = β²t/(8Kτ), r_U(t) = 5β²t/(Kτ); vacuous where the stated probability (c = ${BERNSTEIN_C}) is <= 0`,
-    runs: { small: 12, full: 120 },
+    runs: { small: 12, full: 80 },
     coverage: { 'non-vacuous': 0.05 },
     arbitrary: (opts) => theorem42Arb(opts),
     check: async (config): Promise<Trial> => {

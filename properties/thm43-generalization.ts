@@ -57,7 +57,7 @@ export const thm43Generalization = defineClaim<ClusterConfig>({
   generator: 'valid configurations with Q >= 40; Q just above where the bound is < 1 (K <= 2); the non-vacuous branch of Theorem 4.2 (Q >= 1.4e5)',
   measures: `test 0-1 error at τ_1 on ${TEST_SAMPLES.small} (small) / ${TEST_SAMPLES.full} (full) fresh samples, 95% Clopper–Pearson interval; fraction of certified test samples (§5)`,
   bound: `2KQ²e^{−Q/45}; violated only if the interval's lower end exceeds it; vacuous where the bound >= 1 or the probability (c = ${BERNSTEIN_C}) <= 0`,
-  runs: { small: 10, full: 90 },
+  runs: { small: 10, full: 60 },
   coverage: { 'non-vacuous': 0.05, 'bound-informative': 0.2 },
   arbitrary: (opts) => theorem43Arb(opts),
   check: async (config, opts): Promise<Trial> => {

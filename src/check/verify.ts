@@ -5,6 +5,13 @@ import type { Claim, GenOptions } from './claim.ts';
 import { claimSeed, runClaim, type ClaimResult } from './runner.ts';
 import type { Edition } from '../theory/edition.ts';
 
+/**
+ * How many fair shares of the remaining budget one claim may use. Ours: most claims finish far
+ * inside their share; a cap of 3 lets the simulation-heavy ones use what the quick ones left while
+ * every later claim keeps at least a third of its share.
+ */
+export const CLAIM_SHARE_CAP = 3;
+
 export interface VerifyOptions {
   readonly seed: number;
   readonly edition: Edition;
@@ -40,9 +47,12 @@ export async function verifyClaims(claims: ReadonlyArray<Claim<any>>, options: V
   for (const [index, claim] of claims.entries()) {
     const runs = options.runsPerClaim ?? claim.runs[options.scale];
     options.onClaimStart?.(claim, index, claims.length, runs);
-    // Budget mode: each remaining claim gets an equal share of the remaining time.
+    // Budget mode: a claim may use up to CLAIM_SHARE_CAP fair shares of the remaining time, so
+    // time that quick claims leave unused goes to the slow ones.
     const timeLimitMs =
-      deadline === undefined ? undefined : Math.max(1, (deadline - performance.now()) / (claims.length - index));
+      deadline === undefined
+        ? undefined
+        : Math.max(1, (deadline - performance.now()) * Math.min(1, CLAIM_SHARE_CAP / (claims.length - index)));
     const result = await runClaim(claim, {
       seed: claimSeed(options.seed, claim.seedGroup ?? claim.id),
       runs,

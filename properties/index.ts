@@ -5,16 +5,7 @@
  * statements, Theorem 4.3, Appendix C, the qualitative claims, and the measured losses.
  */
 import type { Claim } from '../src/check/claim.ts';
-import { boundsQminScaling } from './bounds-qmin-scaling.ts';
-import { boundsQminMinimal } from './bounds-qmin-minimal.ts';
-import { boundsSandwichWindow } from './bounds-sandwich-window.ts';
-import { boundsV3Agreement } from './bounds-v3-agreement.ts';
-import { boundsGeneralizationShape } from './bounds-generalization-shape.ts';
-import { boundsAppendixCHalf } from './bounds-appendixC-half.ts';
-import { boundsCertificateSlopes } from './bounds-certificate-slopes.ts';
-import { boundsFailureMode } from './bounds-failure-mode.ts';
-import { boundsReportFinite } from './bounds-report-finite.ts';
-import { paperNumberClaims } from './bounds-paper-numbers.ts';
+import { BOUND_CLAIMS } from './_internals/boundClaims.ts';
 import { lemma41Normaliser } from './lemma41-normaliser.ts';
 import { lemma41MarginOde } from './lemma41-margin-ode.ts';
 import { tokenFactorClaim } from './token-factor.ts';
@@ -36,16 +27,7 @@ import { multitokenIdentity } from './multitoken-identity.ts';
 /** Every claim, in report order. */
 export const CLAIMS: ReadonlyArray<Claim<any>> = [
   // The bound library itself (src/theory) and the paper's numbers (THEORY.md §7).
-  boundsQminScaling,
-  boundsQminMinimal,
-  boundsSandwichWindow,
-  boundsV3Agreement,
-  boundsGeneralizationShape,
-  boundsAppendixCHalf,
-  boundsCertificateSlopes,
-  boundsFailureMode,
-  boundsReportFinite,
-  ...paperNumberClaims,
+  ...BOUND_CLAIMS,
   // The dynamics and the theorems.
   lemma41Normaliser,
   lemma41MarginOde,

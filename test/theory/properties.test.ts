@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Claim, GenOptions } from '../../src/check/claim.ts';
+import type { GenOptions } from '../../src/check/claim.ts';
 import { BOUND_CLAIMS } from '../../properties/_internals/boundClaims.ts';
 
 /** Seed of these runs. Ours: fixed, so the test is repeatable. */

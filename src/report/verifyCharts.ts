@@ -80,13 +80,15 @@ export async function verifyCharts(run: VerifyRun): Promise<Record<string, strin
   }
 
   const curve = QMIN_KS.map((K) => ({ K, Qmin: qMin(K, ETA, 'v5-main') }));
-  const empirical = points
-    .filter((p) => p.ciHigh < ETA)
-    .map((p) => ({ K: p.K, Q: p.Q, label: `measured error < ${ETA} (95% upper bound)` }));
+  // Per K, the smallest Q at which the measured error was already below η (95% upper bound):
+  // how far below the theoretical Q_min the measured behaviour sits.
+  const smallest = new Map<number, number>();
+  for (const p of points) if (p.ciHigh < ETA && p.Q < (smallest.get(p.K) ?? Infinity)) smallest.set(p.K, p.Q);
+  const empirical = [...smallest].sort((a, b) => a[0] - b[0]).map(([K, Q]) => ({ K, Q, label: 'measured < η' }));
   charts['qmin.svg'] = await qMinChart({
     curve,
     empirical,
-    title: `Q_min(K) for η = ${ETA} (Theorem 4.3) and configurations measured below η`,
+    title: `Q_min(K) for η = ${ETA} (Theorem 4.3) and the smallest Q measured below η`,
   });
   return charts;
 }

@@ -8,8 +8,13 @@
  * over the rows its samples touch, in sample order; the partials are then summed on the calling
  * thread in block order. Workers only decide WHO computes a block, never how it is summed.
  *
+ * Feature storage: when every feature value is exactly a float32 (e.g. PyTorch embeddings), the
+ * backend keeps a Float32Array copy and runs the kernel's *F32 variant: half the memory and half
+ * the bytes per pass, the same float64 arithmetic, bit-identical results (kernel.mjs header).
+ * Otherwise the dataset's Float64Array is used as is.
+ *
  * Workers share the features through a SharedArrayBuffer (copied once, or used in place when the
- * dataset's features already live in one) and are driven through `Atomics.wait/notify`, so each
+ * dataset's float64 features already live in one) and are driven through `Atomics.wait/notify`, so each
  * evaluation is synchronous. Workers are `unref`ed: they never keep the process alive; `dispose`
  * terminates them.
  */
@@ -17,7 +22,9 @@ import { Worker } from 'node:worker_threads';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import type { BackendOptions, BackendProblem, LossSpec, SimBackend } from './backend.ts';
 import { registerBackend } from './backend.ts';
-import { evaluateBlock, LOSS_CODE, marginsBlock, reduceBlocks } from './kernel.mjs';
+import {
+  evaluateBlockF32, evaluateBlockF64, isFloat32Exact, LOSS_CODE, marginsBlockF32, marginsBlockF64, reduceBlocks,
+} from './kernel.mjs';
 
 /**
  * Samples per block. Ours: large enough that the per-block bookkeeping (one partial per touched
@@ -71,6 +78,19 @@ export function blockLayout(problem: BackendProblem, blockSize = SAMPLE_BLOCK): 
   return { blockCount, blockStart, blockRowStart, blockRows: Int32Array.from(rows), localChosen, localRejected };
 }
 
+/**
+ * The feature storage the kernel reads: a Float32Array copy when every value is exactly a float32
+ * (lossless, half the memory traffic), otherwise the dataset's own Float64Array. With `shared`,
+ * the float32 copy lives in a SharedArrayBuffer for the workers.
+ */
+export function featureStorage(features: Float64Array, shared = false): Float64Array | Float32Array {
+  if (!isFloat32Exact(features)) return features;
+  const bytes = Math.max(1, features.length) * Float32Array.BYTES_PER_ELEMENT;
+  const out = new Float32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, features.length);
+  out.set(features);
+  return out;
+}
+
 function checkSpec(spec: LossSpec, n: number): void {
   if (!(spec.loss in LOSS_CODE)) throw new InvalidInputError('loss', `unknown loss '${String(spec.loss)}'`);
   if (spec.slicMask !== undefined && spec.slicMask.length !== n) {
@@ -88,6 +108,10 @@ export class ReferenceBackend implements SimBackend {
   private readonly layout: BlockLayout;
   private readonly partial: Float64Array;
   private readonly scratch: Float64Array;
+  /** What the kernel reads (see `featureStorage`); `storage` says which. */
+  private readonly features: Float64Array | Float32Array;
+  /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
+  readonly storage: 'float32' | 'float64';
 
   constructor(problem: BackendProblem) {
     this.problem = problem;
@@ -97,27 +121,37 @@ export class ReferenceBackend implements SimBackend {
     this.layout = blockLayout(problem);
     this.partial = new Float64Array(this.layout.blockRows.length * this.d);
     this.scratch = new Float64Array(2 * this.d);
+    this.features = featureStorage(problem.data.features);
+    this.storage = this.features instanceof Float32Array ? 'float32' : 'float64';
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {
     checkSpec(spec, this.n);
-    const { data, rows } = this.problem;
+    const { rows } = this.problem;
     const L = this.layout;
     const code = LOSS_CODE[spec.loss];
     const scale = spec.beta / this.n;
     const mask = spec.loss === 'slic' && spec.slicMask !== undefined ? spec.slicMask : null;
+    const f = this.features;
     for (let b = 0; b < L.blockCount; b++) {
       const r0 = L.blockRowStart[b]!;
-      evaluateBlock(data.features, this.d, L.blockStart[b]!, L.blockStart[b + 1]!, rows.chosenRow, rows.rejectedRow,
-        L.localChosen, L.localRejected, L.blockRowStart[b + 1]! - r0, deltaW, code, spec.beta, scale, mask,
-        outMargins, this.partial, r0 * this.d, this.scratch);
+      const start = L.blockStart[b]!, end = L.blockStart[b + 1]!, touched = L.blockRowStart[b + 1]! - r0;
+      if (f instanceof Float32Array) {
+        evaluateBlockF32(f, this.d, start, end, rows.chosenRow, rows.rejectedRow, L.localChosen, L.localRejected,
+          touched, deltaW, code, spec.beta, scale, mask, outMargins, this.partial, r0 * this.d, this.scratch);
+      } else {
+        evaluateBlockF64(f, this.d, start, end, rows.chosenRow, rows.rejectedRow, L.localChosen, L.localRejected,
+          touched, deltaW, code, spec.beta, scale, mask, outMargins, this.partial, r0 * this.d, this.scratch);
+      }
     }
     reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
   }
 
   margins(deltaW: Float64Array, beta: number, out: Float64Array): void {
-    const { data, rows } = this.problem;
-    marginsBlock(data.features, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
+    const { rows } = this.problem;
+    const f = this.features;
+    if (f instanceof Float32Array) marginsBlockF32(f, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
+    else marginsBlockF64(f, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
   }
 
   dispose(): void {}
@@ -156,6 +190,8 @@ export class ParallelReferenceBackend implements SimBackend {
   private readonly partial: Float64Array;
   private readonly mask: Uint8Array;
   private disposed = false;
+  /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
+  readonly storage: 'float32' | 'float64';
 
   private constructor(problem: BackendProblem, workers: number) {
     const { data, rows } = problem;
@@ -164,7 +200,9 @@ export class ParallelReferenceBackend implements SimBackend {
     this.rowCount = rows.tokens.length;
     this.layout = blockLayout(problem);
     const L = this.layout;
-    const features = data.features.buffer instanceof SharedArrayBuffer ? data.features : shared(data.features);
+    const stored = featureStorage(data.features, true);
+    const features = stored instanceof Float32Array || stored.buffer instanceof SharedArrayBuffer ? stored : shared(stored);
+    this.storage = features instanceof Float32Array ? 'float32' : 'float64';
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
     this.params = new Float64Array(new SharedArrayBuffer(8 * 4));
     this.deltaW = new Float64Array(new SharedArrayBuffer(Math.max(1, this.rowCount * this.d) * 8));
@@ -180,6 +218,7 @@ export class ParallelReferenceBackend implements SimBackend {
       params: this.params.buffer,
       features: features.buffer,
       featuresOffset: features.byteOffset,
+      featuresF32: features instanceof Float32Array,
       chosenRow: shared(rows.chosenRow).buffer,
       rejectedRow: shared(rows.rejectedRow).buffer,
       localChosen: shared(L.localChosen).buffer,

@@ -2,7 +2,7 @@
 // of the fixed sample blocks with the same kernel as the main thread, and reports back through
 // Atomics. Plain JS for the reason given in kernel.mjs (workers cannot load TypeScript portably).
 import { workerData } from 'node:worker_threads';
-import { evaluateBlock, marginsBlock } from './kernel.mjs';
+import { evaluateBlockF32, evaluateBlockF64, marginsBlockF32, marginsBlockF64 } from './kernel.mjs';
 
 const CTRL_GEN = 0, CTRL_DONE = 1, CTRL_CMD = 2, CTRL_ERROR = 3;
 const CMD_EVALUATE = 1, CMD_MARGINS = 2, CMD_EXIT = 3;
@@ -10,7 +10,12 @@ const CMD_EVALUATE = 1, CMD_MARGINS = 2, CMD_EXIT = 3;
 const w = workerData;
 const ctrl = new Int32Array(w.ctrl);
 const params = new Float64Array(w.params);
-const features = new Float64Array(w.features, w.featuresOffset, w.n * w.d);
+// Float32 storage when the backend found every feature exactly representable (see kernel.mjs).
+const features = w.featuresF32
+  ? new Float32Array(w.features, w.featuresOffset, w.n * w.d)
+  : new Float64Array(w.features, w.featuresOffset, w.n * w.d);
+const evaluateBlock = w.featuresF32 ? evaluateBlockF32 : evaluateBlockF64;
+const marginsBlock = w.featuresF32 ? marginsBlockF32 : marginsBlockF64;
 const chosenRow = new Int32Array(w.chosenRow);
 const rejectedRow = new Int32Array(w.rejectedRow);
 const localChosen = new Int32Array(w.localChosen);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeRows } from '../../src/sim/backend.ts';
-import { createReferenceBackend, ReferenceBackend, SAMPLE_BLOCK } from '../../src/sim/referenceBackend.ts';
+import * as kernel from '../../src/sim/kernel.mjs';
+import { blockLayout, createReferenceBackend, ReferenceBackend, SAMPLE_BLOCK } from '../../src/sim/referenceBackend.ts';
 import { randomDataset } from './randomData.ts';
 import seedrandom from 'seedrandom';
 
@@ -77,6 +78,83 @@ describe('reference backend', () => {
     expect(outs[2]!.r).toEqual(outs[0]!.r);
     expect(Buffer.from(outs[1]!.G.buffer).equals(Buffer.from(outs[0]!.G.buffer))).toBe(true);
     expect(Buffer.from(outs[2]!.G.buffer).equals(Buffer.from(outs[0]!.G.buffer))).toBe(true);
+  });
+
+  describe('float32 feature storage', () => {
+    const n = 2 * SAMPLE_BLOCK + 123;
+    const d = 7;
+    const base = randomDataset('backend-f32', { n, d, vocab: 40 });
+    // First half in runs of 6 equal pairs (the kernel's run path), second half random (direct path).
+    const chosen = base.train.chosen.map((w, i) => (i < n / 2 ? 2 * (Math.floor(i / 6) % 20) : w));
+    const rejected = base.train.rejected.map((l, i) => (i < n / 2 ? 2 * (Math.floor(i / 6) % 20) + 1 : l));
+    const exact = { ...base.train, chosen, rejected, features: base.train.features.map((x) => Math.fround(x)) };
+    const rows = activeRows(exact);
+    const rng = seedrandom('dw-f32');
+    const dW = new Float64Array(rows.tokens.length * d).map(() => rng() - 0.5);
+    const slicMask = Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
+    const specs = [{ loss: 'dpo', beta: 1.5 }, { loss: 'ipo', beta: 0.7 }, { loss: 'slic', beta: 2 }, { loss: 'slic', beta: 2, slicMask }] as const;
+
+    /** The float64-storage path, run block by block through the kernel exactly as the backend does. */
+    function float64Path(spec: (typeof specs)[number]) {
+      const L = blockLayout({ data: exact, rows });
+      const r = new Float64Array(n);
+      const G = new Float64Array(dW.length);
+      const partial = new Float64Array(L.blockRows.length * d);
+      const scratch = new Float64Array(2 * d);
+      const mask = 'slicMask' in spec ? spec.slicMask : null;
+      for (let b = 0; b < L.blockCount; b++) {
+        const r0 = L.blockRowStart[b]!;
+        kernel.evaluateBlockF64(exact.features, d, L.blockStart[b]!, L.blockStart[b + 1]!, rows.chosenRow, rows.rejectedRow,
+          L.localChosen, L.localRejected, L.blockRowStart[b + 1]! - r0, dW, kernel.LOSS_CODE[spec.loss], spec.beta,
+          spec.beta / n, mask, r, partial, r0 * d, scratch);
+      }
+      kernel.reduceBlocks(G, d, L.blockCount, L.blockRowStart, L.blockRows, partial);
+      const m = new Float64Array(n);
+      kernel.marginsBlockF64(exact.features, d, 0, n, rows.chosenRow, rows.rejectedRow, dW, spec.beta, m);
+      return { r, G, m };
+    }
+    const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+    it.each([0, 1, 2])('is used for float32-representable data and gives bit-identical margins and directions (%i workers)', async (workers) => {
+      const be = await createReferenceBackend({ data: exact, rows }, { workers });
+      try {
+        expect((be as unknown as { storage: string }).storage).toBe('float32');
+        for (const spec of specs) {
+          const ref = float64Path(spec);
+          const r = new Float64Array(n);
+          const G = new Float64Array(dW.length);
+          be.evaluate(dW, spec, r, G);
+          const m = new Float64Array(n);
+          be.margins(dW, spec.beta, m);
+          expect(bits(r).equals(bits(ref.r))).toBe(true);
+          expect(bits(G).equals(bits(ref.G))).toBe(true);
+          expect(bits(m).equals(bits(ref.m))).toBe(true);
+          expect(G.some((x) => x !== 0)).toBe(true);
+        }
+      } finally {
+        be.dispose();
+      }
+    });
+
+    it.each([0, 2])('is not used when a single value is not a float32 (%i workers)', async (workers) => {
+      const features = Float64Array.from(exact.features);
+      features[features.length - 1] = 0.1; // 0.1 is not a float32
+      expect(kernel.isFloat32Exact(exact.features)).toBe(true);
+      expect(kernel.isFloat32Exact(features)).toBe(false);
+      expect(kernel.isFloat32Exact(Float64Array.of(1, Number.NaN))).toBe(false);
+      const be = await createReferenceBackend({ data: { ...exact, features }, rows }, { workers });
+      try {
+        expect((be as unknown as { storage: string }).storage).toBe('float64');
+      } finally {
+        be.dispose();
+      }
+    });
+
+    it('runs the same source for both storages (the *F32 kernels are copies of the *F64 ones)', () => {
+      const body = (f: (...a: never[]) => unknown) => f.toString().replace(/^function \w+/, 'function');
+      expect(body(kernel.evaluateBlockF32)).toBe(body(kernel.evaluateBlockF64));
+      expect(body(kernel.marginsBlockF32)).toBe(body(kernel.marginsBlockF64));
+    });
   });
 
   it('rejects samples with chosen = rejected', () => {

@@ -5,7 +5,7 @@ restricted to the used-token rows (never the N x N kernel), and each evaluation 
 matrix products (X @ DW^T for the margins, (A * c)^T @ X for the direction).
 
 Usage: python3 bench_numpy.py DIR BETA TAU T_END RTOL ATOL
-DIR holds features.npy (N x d float64), chosen.npy and rejected.npy (int32).
+DIR holds features.npy (N x d float64, or float32 widened to float64 on load), chosen.npy and rejected.npy (int32).
 Prints one JSON line: seconds_load, seconds_integrate, nfev, and the final margins.
 """
 import json
@@ -20,7 +20,8 @@ from scipy.special import expit
 def main() -> None:
     folder, beta, tau, t_end, rtol, atol = sys.argv[1], *map(float, sys.argv[2:7])
     t0 = time.perf_counter()
-    X = np.load(f"{folder}/features.npy")
+    # float32 files (PyTorch embeddings) are widened: the arithmetic stays float64, as in dpocheck.
+    X = np.load(f"{folder}/features.npy").astype(np.float64, copy=False)
     chosen = np.load(f"{folder}/chosen.npy")
     rejected = np.load(f"{folder}/rejected.npy")
     t1 = time.perf_counter()

@@ -11,9 +11,12 @@
 //
 // Feature storage: float64, or float32 when every feature value is exactly a float32 (data
 // exported from PyTorch as float32, the common real-data case: the .npz reader widens it to
-// float64). The kernel reads 4 instead of 8 bytes per entry (the pass is memory-bound) and still
-// computes in float64: widening float32 -> float64 is exact, so every product, sum and result is
-// bit-identical to the float64-storage path. The hot functions exist twice, *F64 and *F32, with
+// float64). The kernel then reads 4 instead of 8 bytes per entry and still computes in float64:
+// widening float32 -> float64 is exact, so every product, sum and result is bit-identical to the
+// float64-storage path. Measured (scripts/bench.ts, paper scale): the float32 copy halves the
+// feature memory the kernel holds, but is not faster here: these scalar loops are bound by
+// instructions, not by memory bandwidth, and V8's Float32Array loads (load + widen) cost about what
+// the halved traffic saves. The hot functions exist twice, *F64 and *F32, with
 // identical bodies (a test compares their source texts). Why not one function for both: V8 keeps
 // type feedback per function, and a function that sees both Float64Array and Float32Array
 // `features` becomes polymorphic at every element load of the inner loops; a factory closure does

@@ -10,7 +10,8 @@
  *
  * Feature storage: when every feature value is exactly a float32 (e.g. PyTorch embeddings), the
  * backend keeps a Float32Array copy and runs the kernel's *F32 variant: half the memory and half
- * the bytes per pass, the same float64 arithmetic, bit-identical results (kernel.mjs header).
+ * the bytes per pass, the same float64 arithmetic, bit-identical results (kernel.mjs header; not
+ * measurably faster with scalar JS loops, which are instruction-bound).
  * Otherwise the dataset's Float64Array is used as is.
  *
  * Workers share the features through a SharedArrayBuffer (copied once, or used in place when the

@@ -64,7 +64,9 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       const scale = parseChoice('--scale', flags.scale, ['small', 'full'] as const);
       const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseSeed('--seed', flags.seed);
       const runsPerClaim = flags.runs === undefined ? undefined : parseInteger('--runs', flags.runs);
-      const budgetMs = parseDuration(flags.runs === undefined ? (flags.budget ?? DEFAULT_VERIFY_BUDGET) : (flags.budget ?? '1000h'));
+      // With --runs (and no --budget) the run is exactly repeatable: no wall-clock limit at all.
+      const budget = flags.budget ?? (flags.runs === undefined ? DEFAULT_VERIFY_BUDGET : undefined);
+      const budgetMs = budget === undefined ? undefined : parseDuration(budget);
       const claims = selectClaims(flags.claims);
       const json = flags.json === true;
       if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
@@ -74,7 +76,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         edition,
         scale,
         ...(runsPerClaim !== undefined ? { runsPerClaim } : {}),
-        ...(flags.runs === undefined || flags.budget !== undefined ? { budgetMs } : {}),
+        ...(budgetMs !== undefined ? { budgetMs } : {}),
         onClaimStart: (claim, i, n, runs) => progress.start(`${claim.id} (${i + 1}/${n})`, runs),
         onTrial: (done) => progress.update(done),
         onClaimEnd: (r) => progress.stop(`${r.id}: ${r.verdict}`),

@@ -14,6 +14,9 @@ import { DEFAULT_EDITION } from '../theory/edition.ts';
 import { coverageReport, type CoverageRow } from './coverage.ts';
 import { clopperPearsonUpper } from './statistics.ts';
 
+/** Configuration sizes whose spread over a run's inputs is reported (issue 4, generator coverage). */
+const SPREAD_KEYS = ['K', 'Q', 'd', 'N'] as const;
+
 /** Confidence level of every interval the runner reports (one-sided upper bounds). */
 export const CONFIDENCE = 0.95;
 
@@ -81,6 +84,11 @@ export interface ClaimResult<T = unknown> {
   readonly observed: { readonly min: number; readonly max: number; readonly mean: number } | null;
   readonly coverage: readonly CoverageRow[];
   readonly coverageOk: boolean;
+  /**
+   * Spread of the configuration sizes drawn (from `detail.K`, `detail.Q`, `detail.d` where the
+   * claim reports them): min, median and max of each, so a report shows what was covered.
+   */
+  readonly spread: Readonly<Record<string, { readonly min: number; readonly median: number; readonly max: number }>>;
   readonly counterexample: Counterexample<T> | null;
   readonly interrupted: boolean;
   readonly durationMs: number;
@@ -201,6 +209,14 @@ function summarise<T>(
       : { min: Math.min(...obs), max: Math.max(...obs), mean: obs.reduce((a, b) => a + b, 0) / obs.length };
 
   const coverage = coverageReport(trials, claim.coverage ?? {}, CONFIDENCE);
+  const spread: Record<string, { min: number; median: number; max: number }> = {};
+  for (const key of SPREAD_KEYS) {
+    const xs = trials
+      .map((t) => t.detail?.[key])
+      .filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
+      .sort((a, b) => a - b);
+    if (xs.length > 0) spread[key] = { min: xs[0]!, median: xs[Math.floor((xs.length - 1) / 2)]!, max: xs[xs.length - 1]! };
+  }
   const coverageOk = coverage.every((row) => row.ok);
 
   let verdict: Verdict;
@@ -266,6 +282,7 @@ function summarise<T>(
     observed,
     coverage,
     coverageOk,
+    spread,
     counterexample,
     interrupted,
     durationMs,

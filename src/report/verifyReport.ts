@@ -39,6 +39,7 @@ export function claimJson(r: ClaimResult, file: string | undefined) {
     worst: r.worstTrial === null ? null : { observed: r.worstTrial.observed ?? null, bound: r.worstTrial.bound ?? null, detail: r.worstTrial.detail ?? null },
     coverage: r.coverage,
     coverageOk: r.coverageOk,
+    spread: r.spread,
     interrupted: r.interrupted,
     counterexample:
       cx === null
@@ -113,6 +114,15 @@ export function summaryMarkdown(run: VerifyRun, packageVersion: string, countere
       if (file !== undefined) lines.push(`  - replay: \`npx dpocheck replay ${file}\``);
     }
     lines.push('');
+  }
+  const spreadRows = run.results.filter((r) => Object.keys(r.spread).length > 0);
+  if (spreadRows.length > 0) {
+    lines.push('## Configuration sizes drawn (min / median / max)', '');
+    const cell = (r: ClaimResult, k: string) => {
+      const s = r.spread[k];
+      return s === undefined ? '—' : `${num(s.min)} / ${num(s.median)} / ${num(s.max)}`;
+    };
+    lines.push(markdownTable(['claim', 'K', 'Q', 'd', 'N'], spreadRows.map((r) => [r.id, cell(r, 'K'), cell(r, 'Q'), cell(r, 'd'), cell(r, 'N')])), '');
   }
   const cov = run.results.filter((r) => r.coverage.length > 0);
   if (cov.length > 0) {

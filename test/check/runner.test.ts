@@ -121,6 +121,20 @@ describe('runClaim', () => {
     await expect(runClaim(claim, { seed: 4, runs: 100, scale: 'small' })).rejects.toThrow(/boom/);
   });
 
+  it('reports the spread of configuration sizes the claim records', async () => {
+    const claim = defineClaim({
+      ...thresholdClaim(2000),
+      id: 'sizes',
+      check: ({ x }: { x: number }) => ({ violated: false, slack: 1, detail: { K: 1 + (x % 5), Q: x } }),
+    });
+    const r = await runClaim(claim, { seed: 8, runs: 50, scale: 'small' });
+    const Qs = r.trials.map((t) => t.detail!['Q'] as number).sort((a, b) => a - b);
+    expect(r.spread['Q']).toEqual({ min: Qs[0], median: Qs[24], max: Qs[49] });
+    expect(r.spread['K']!.min).toBeGreaterThanOrEqual(1);
+    expect(r.spread['K']!.max).toBeLessThanOrEqual(5);
+    expect(r.spread['d']).toBeUndefined();
+  });
+
   it('derives per-claim seeds that depend on the claim id and the global seed', () => {
     expect(claimSeed(1, 'a')).toBe(claimSeed(1, 'a'));
     expect(claimSeed(1, 'a')).not.toBe(claimSeed(1, 'b'));

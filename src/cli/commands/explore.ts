@@ -135,7 +135,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
     .description('break each assumption on purpose and map where the theorems\' conclusions stop holding (frontiers, phase diagrams, targeted search)')
     .option('--condition <list>', `conditions or departures to break, comma-separated (${PAPER_CONDITIONS.join('|')} or a departure id; default: all)`)
     .option('--claims <ids>', `claims to judge (${EXPLORABLE_CLAIM_IDS.join(', ')}; default: ${DEFAULT_EXPLORE_CLAIMS.join(', ')})`)
-    .option('--budget <duration>', 'wall-clock budget, shared equally by the work items left (e.g. 90s, 10m)', DEFAULT_EXPLORE_BUDGET)
+    .option('--budget <duration>', 'wall-clock budget; an item may use up to three fair shares of what is left (e.g. 90s, 10m)', DEFAULT_EXPLORE_BUDGET)
     .option('--runs-per-probe <n>', 'most runs at one magnitude')
     .option('--batch <n>', 'runs per oracle call')
     .option('--max-runs <n>', 'most runs per (condition, claim) frontier')

@@ -1,6 +1,9 @@
 /**
  * The certificate of THEORY.md §5: λ >= 1/(8K) and Λ <= 5/K imply that the certified slopes
  * β²λ/τ and β²Λ/τ lie inside Theorem 4.2's β²/(8Kτ) and 5β²/(Kτ).
+ *
+ * An implication says nothing where its premise fails: a row whose certificate fails is a
+ * vacuous trial (with the reason), never evidence that the claim held.
  */
 import * as fc from 'fast-check';
 import { logUniform, logUniformInt, uniform } from './bounds-arbitraries.ts';
@@ -29,7 +32,7 @@ export const boundsCertificateSlopes = defineClaim<CertificateInput>({
   edition: 'all',
   expectation: 'holds',
   generator: 'K in [1, 1000], Q in [1, 1000], N = 2KQ, P in [0, 12N/K], M in [0, N/K], β, τ log-uniform in [1e-2, 1e2]',
-  measures: 'certified slopes relative to Theorem 4.2\'s, for rows whose certificate holds',
+  measures: 'certified slopes relative to Theorem 4.2\'s, for rows whose certificate holds (rows whose certificate fails are vacuous)',
   bound: 'lower >= β²/(8Kτ), upper <= 5β²/(Kτ)',
   runs: { small: 200, full: 10000 },
   coverage: { 'certificate-holds': 0.2 },
@@ -45,7 +48,13 @@ export const boundsCertificateSlopes = defineClaim<CertificateInput>({
   check: ({ K, Q, Pfrac, Mfrac, beta, tau }): Trial => {
     const N = 2 * K * Q;
     const cert = rowCertificate({ P: (Pfrac * N) / K, M: (Mfrac * N) / K }, N, K);
-    if (!cert.holds) return { violated: false, labels: ['certificate-fails'] };
+    if (!cert.holds) {
+      const reason =
+        cert.lambda < cert.lambdaRequired
+          ? `certificate fails: λ = ${cert.lambda.toPrecision(4)} < 1/(8K) = ${cert.lambdaRequired.toPrecision(4)}`
+          : `certificate fails: Λ = ${cert.Lambda.toPrecision(4)} > 5/K = ${cert.LambdaAllowed.toPrecision(4)}`;
+      return { violated: false, vacuous: true, detail: { reason }, labels: ['certificate-fails'] };
+    }
     const slopes = certifiedSlopes(cert.lambda, cert.Lambda, beta, tau);
     const s = trainingMarginSandwich(K, beta, tau);
     const tol = CERT_ULPS * Number.EPSILON;

@@ -13,6 +13,33 @@ export function fmt(x: number | null | undefined): string {
   return a >= 1e-4 && a < 1e6 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4);
 }
 
+/**
+ * Formats a positive quantity from its natural logarithm, so that values float64 cannot hold
+ * (a bound of e^{-2196}) still print as a number: the ordinary `fmt` where exp(ln x) is a normal
+ * float64, otherwise mantissa·10^exponent computed in log10 space (4 decimals, like `fmt`).
+ *
+ * @param lnX ln of the quantity (±Infinity for 0 and ∞).
+ * @example fmtFromLog(-2196.423782570042) // '1.2740e-954'
+ */
+export function fmtFromLog(lnX: number): string {
+  if (Number.isNaN(lnX)) return 'NaN';
+  // The theory clamps ln 0 and ln ∞ to ∓Number.MAX_VALUE (numerics.ts) so JSON can carry them.
+  if (lnX <= -Number.MAX_VALUE) return '0';
+  if (lnX >= Number.MAX_VALUE) return '∞';
+  const x = Math.exp(lnX);
+  if (x >= Number.MIN_VALUE * 2 ** 52 && x < Number.MAX_VALUE) return fmt(x);
+  const log10 = lnX / Math.LN10;
+  // Beyond 2^53 the fractional part of log10 (the mantissa's digits) is lost to rounding.
+  if (Math.abs(log10) >= 2 ** 53) return `10^${fmt(log10)}`;
+  let exponent = Math.floor(log10);
+  let mantissa = Number(Math.pow(10, log10 - exponent).toFixed(4));
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    exponent += 1;
+  }
+  return `${mantissa.toFixed(4)}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
+}
+
 /** Renders rows as an aligned text table with a header rule. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

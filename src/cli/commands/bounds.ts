@@ -7,7 +7,7 @@ import { boundsReport } from '../../theory/index.ts';
 import { EDITIONS, type Edition } from '../../theory/edition.ts';
 import type { CommandContext } from '../main.ts';
 import { parseChoice, parseInteger, parseNumber, parsePositive } from '../parse.ts';
-import { fmt, table } from '../../report/format.ts';
+import { fmt, fmtFromLog, table } from '../../report/format.ts';
 import { UsageError } from '../errors.ts';
 
 interface BoundsFlags {
@@ -74,9 +74,9 @@ export function registerBounds(program: Command, ctx: CommandContext): void {
         ['Theorem 4.2 r_U slope', fmt(t42.upperSlope), 'r_U(t) = slope·t'],
         ['Theorem 4.2 window at τ_1', `[${fmt(t42.window[0])}, ${fmt(t42.window[1])}]`, ''],
         ['Theorem 4.2 probability', fmt(t42.probability), t42.vacuous ? 'VACUOUS (<= 0)' : ''],
-        ['Theorem 4.3 bound on R(P)', fmt(report.theorem43.bound), report.theorem43.vacuous ? 'VACUOUS (>= 1)' : ''],
+        ['Theorem 4.3 bound on R(P)', fmtFromLog(report.theorem43.lnBound), report.theorem43.vacuous ? 'VACUOUS (>= 1)' : ''],
         ['Lemma B.1 probability', fmt(report.lemmaB1.probability), report.lemmaB1.vacuous ? 'VACUOUS (<= 0)' : ''],
-        ['Theorem B.4 bound (reconstructed)', fmt(report.theoremB4.bound), report.theoremB4.vacuous ? 'VACUOUS (>= 1)' : ''],
+        ['Theorem B.4 bound (reconstructed)', fmtFromLog(report.theoremB4.lnBound), report.theoremB4.vacuous ? 'VACUOUS (>= 1)' : ''],
       ];
       ctx.io.out(table(['quantity', 'value', 'note'], rows) + '\n');
     });

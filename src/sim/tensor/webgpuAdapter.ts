@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 /**
  * WebGPU in Node: the `webgpu` npm package (Dawn, pinned at 0.6.2 because other versions fail to
  * load on these machines) provides `navigator.gpu`. Without a GPU, Dawn can run on SwiftShader,
@@ -7,7 +10,12 @@
  * - the object returned by `create()` must stay referenced for the life of the process, or the
  *   process crashes; it is kept on `globalThis.navigator.gpu`, where tfjs-backend-webgpu looks;
  * - tfjs-backend-webgpu registers itself only if `navigator.gpu` exists when it is imported, so
- *   it must be imported after {@link ensureWebGpuAdapter} succeeded.
+ *   it must be imported after {@link ensureWebGpuAdapter} succeeded;
+ * - Dawn's native code writes driver warnings straight to file descriptor 2 ("Warning: Couldn't
+ *   load Vulkan … at operator() (…)"), which no JavaScript can redirect. So a child process
+ *   (webgpuProbe.mjs) asks for an adapter first, with its stderr in a pipe: Dawn is loaded into
+ *   this process only when the child found an adapter, and otherwise the driver's words become
+ *   part of the reason (shown by `dpocheck backends`), not noise on the user's stderr.
  */
 
 /** What Dawn says about the adapter it found. */
@@ -83,7 +91,69 @@ export function ensureWebGpuAdapter(): Promise<WebGpuProbe> {
   return probe;
 }
 
+/** The child's answer (webgpuProbe.mjs). */
+interface ChildAnswer {
+  readonly stage: 'load' | 'create' | 'request' | 'done';
+  readonly adapter: boolean;
+  readonly message?: string;
+}
+
+/**
+ * How long the child may take to load Dawn and ask for an adapter. Ours: ~0.3 s on an idle
+ * 2-core machine; 60 s only catches a hung driver on a heavily loaded one.
+ */
+export const WEBGPU_PROBE_TIMEOUT_MS = 60_000;
+
+/**
+ * What Dawn wrote to stderr, as one line: its "Warning:"/"Error:" messages without the native
+ * source locations ("at operator() (/home/runner/…/BackendVk.cpp:368)") that follow them.
+ *
+ * @example driverMessages("Warning: Couldn't load Vulkan: x\n    at operator() (/a.cpp:1)\n") // "Couldn't load Vulkan: x"
+ */
+export function driverMessages(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^at /.test(line))
+    .map((line) => line.replace(/^(Warning|Error):\s*/, ''))
+    .join('; ');
+}
+
+/** Runs webgpuProbe.mjs in a child Node process and returns its answer and its stderr. */
+function probeInChild(): Promise<{ answer: ChildAnswer | null; stderr: string; failure?: string }> {
+  const script = fileURLToPath(new URL('./webgpuProbe.mjs', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script], { timeout: WEBGPU_PROBE_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('{'));
+      let answer: ChildAnswer | null = null;
+      try {
+        answer = line === undefined ? null : (JSON.parse(line) as ChildAnswer);
+      } catch {
+        answer = null;
+      }
+      resolve(answer === null && err !== null ? { answer, stderr, failure: errorMessage(err) } : { answer, stderr });
+    });
+  });
+}
+
 async function probeWebGpu(): Promise<WebGpuProbe> {
+  const child = await probeInChild();
+  if (child.answer === null || !child.answer.adapter) {
+    const said = driverMessages(child.stderr);
+    const driver = said === '' ? '' : `; Dawn said: ${said}`;
+    const a = child.answer;
+    if (a === null) return { ok: false, reason: `the WebGPU probe process failed (${child.failure ?? 'no answer'})${driver}` };
+    if (a.stage === 'load') return { ok: false, reason: `package webgpu (Dawn) failed to load: ${a.message ?? ''}${driver}` };
+    if (a.stage === 'create') return { ok: false, reason: `Dawn failed to start: ${a.message ?? ''}${driver}` };
+    if (a.stage === 'request') return { ok: false, reason: `requestAdapter failed: ${a.message ?? ''}${driver}; ${WEBGPU_PROVISION_HINT}` };
+    const icd = process.env['VK_ICD_FILENAMES'];
+    const where = icd ? `VK_ICD_FILENAMES=${icd} gave none` : 'VK_ICD_FILENAMES is not set';
+    return { ok: false, reason: `no WebGPU adapter (no usable Vulkan driver; ${where}${driver}); ${WEBGPU_PROVISION_HINT}` };
+  }
+  return probeInProcess();
+}
+
+async function probeInProcess(): Promise<WebGpuProbe> {
   let mod: WebGpuModule;
   try {
     mod = (await import('webgpu')) as unknown as WebGpuModule;

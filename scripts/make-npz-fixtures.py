@@ -52,6 +52,10 @@ def main():
          chosen=CHOSEN.astype(np.uint8), rejected=REJECTED.astype(np.int16),
          test_features=tf.astype(np.float32), test_chosen=TEST_CHOSEN.astype(np.uint32),
          test_rejected=TEST_REJECTED.astype(np.int8))
+    # Empty test arrays, as numpy users write "no test set" (read as no test set).
+    save("empty_test_savez.npz", features=f, chosen=CHOSEN, rejected=REJECTED,
+         test_features=np.zeros((0, D)), test_chosen=np.array([], dtype=np.int64),
+         test_rejected=np.array([]))
     # A transposed (Fortran-contiguous) matrix is saved with fortran_order True.
     save("fortran_savez.npz", features=np.asfortranarray(f), chosen=CHOSEN, rejected=REJECTED)
     rng = np.random.default_rng(20240806)

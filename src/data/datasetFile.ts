@@ -6,6 +6,7 @@
  * - required: `features` (N×d, float64 or float32), `chosen`, `rejected` (length N, integer);
  * - optional, both or neither: `ref_chosen_logp`, `ref_rejected_logp` (length N, float);
  * - optional, all three or none: `test_features` (M×d, same d), `test_chosen`, `test_rejected`;
+ *   all three empty (zero values, any shape) means no test set, as numpy users write it;
  * - optional, both or neither: `test_ref_chosen_logp`, `test_ref_rejected_logp` (length M, float);
  * - optional: `cluster` (length N), `test_cluster` (length M), integer cluster ids as written
  *   by the sampler (2k for C_{k,+}, 2k+1 for C_{k,-}).
@@ -164,7 +165,16 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
       : {}),
   };
   let test: PreferenceSet | undefined;
-  if (present(['test_features', 'test_chosen', 'test_rejected'])) {
+  // numpy users write empty arrays (np.zeros((0, d)), np.array([])) for "no test set": when all
+  // three test arrays hold no values, so must every other test_* array, and there is no test set.
+  const TEST_ARRAYS = ['test_features', 'test_chosen', 'test_rejected'] as const;
+  const isEmpty = (name: ArrayName) => get(name) !== undefined && get(name)!.values.length === 0;
+  if (TEST_ARRAYS.every(isEmpty)) {
+    for (const name of ['test_cluster', 'test_ref_chosen_logp', 'test_ref_rejected_logp'] as const) {
+      const a = get(name);
+      if (a !== undefined && a.values.length > 0) fail(where(name), `has ${a.values.length} values but the test set is empty`);
+    }
+  } else if (present(TEST_ARRAYS)) {
     const t = matrixOf('test_features', f.d);
     test = {
       n: t.n,

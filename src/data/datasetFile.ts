@@ -18,7 +18,7 @@
  * unreadable files and corrupt archives, throws InvalidInputError with a one-line message
  * naming the file and the array (`file.npz[features]: ...`); the CLI maps it to exit code 2.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Dataset, PreferenceSet } from './dataset.ts';
@@ -296,10 +296,19 @@ function formatOf(path: string): 'npz' | 'json' | undefined {
 
 /**
  * Loads a dataset from a `.npz` or `.json` file (chosen by extension, case-insensitive).
- * @throws InvalidInputError for an unknown extension, an unreadable file, or any invalid content.
+ * @throws InvalidInputError for a missing file or a directory, an unknown extension, an unreadable
+ * file, or any invalid content (in that order).
  * @example const ds = loadDataset('embeddings.npz');
  */
 export function loadDataset(path: string): Dataset {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(path, `cannot read file (${code ?? String(e)})`);
+  }
+  if (isDirectory) fail(path, 'is a directory (expected a .npz or .json file)');
   const format = formatOf(path);
   if (format === undefined) fail(path, 'unknown dataset extension (expected .npz or .json)');
   let bytes: Buffer;

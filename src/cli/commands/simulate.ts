@@ -135,6 +135,8 @@ export function planSimulation(flags: SimulateFlags): SimulatePlan {
     throw new UsageError('no input: give a configuration (--K --Q --d --v --lb, or --config file.json) or --data file.npz|file.json');
   }
   const source: 'config' | 'data' = flags.data !== undefined ? 'data' : 'config';
+  // A missing or wrong file is the first thing to say, before any flag that depends on it.
+  if (flags.data !== undefined) checkDataFile(flags.data);
 
   // --- optimizer, preset, hyper-parameters ---------------------------------------------------
   const preset = flags.preset === undefined ? undefined : parseChoice('--preset', flags.preset, SIMULATE_PRESETS);
@@ -245,6 +247,18 @@ export function planSimulation(flags: SimulateFlags): SimulatePlan {
   };
 }
 
+/** `--data` must name an existing regular file: checked before any flag that depends on its content. */
+function checkDataFile(file: string): void {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`--data ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read file (${code ?? String(e)})`}`);
+  }
+  if (stats.isDirectory()) throw new UsageError(`--data ${file}: is a directory (expected a .npz or .json file)`);
+}
+
 /** `--out` must name a file in an existing directory: checked before the (possibly long) run. */
 function checkWritable(file: string): void {
   if (file === '' || file.endsWith('/') || file.endsWith(path.sep)) throw new UsageError(`--out: expected a file name, got '${file}'`);
@@ -323,10 +337,20 @@ function humanReport(plan: SimulatePlan, res: SimulationResult): string {
     fmt(c.t), fmt(c.train.min), fmt(c.train.mean), fmt(c.train.max), fmt(c.train.error), fmt(c.train.loss),
     c.test === undefined ? '—' : fmt(c.test.error), fmt(c.deltaWNorm),
   ]);
-  const cost =
-    `error estimate ${fmt(res.errorEstimate)} (margin units), ${res.rhsEvaluations} RHS evaluations, ` +
-    `${res.steps} steps, ${res.seconds.toFixed(3)} s\n`;
-  return head + table(['t', 'train min', 'train mean', 'train max', 'train error', 'loss', 'test error', '||ΔW||_F'], rows) + '\n' + cost;
+  // gd and adam are exact recurrences: there is no integrator, hence no error estimate.
+  const error = res.optimizer === 'flow' ? `${fmt(res.errorEstimate)} (margin units)` : `n/a (${res.optimizer} has no integrator)`;
+  const cost = `error estimate ${error}, ${res.rhsEvaluations} RHS evaluations, ${res.steps} steps, ${res.seconds.toFixed(3)} s\n`;
+  const main = table(['t', 'train min', 'train mean', 'train max', 'train error', 'loss', 'test error', '||ΔW||_F'], rows) + '\n';
+  return head + main + rewardsTable(res) + cost;
+}
+
+/** TRL's `rewards/*` metrics per checkpoint (training set, W_0 = 0; see sim/metrics.ts), or '' when none were computed. */
+function rewardsTable(res: SimulationResult): string {
+  const keys = ['rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies'] as const;
+  const withRewards = res.checkpoints.filter((c) => c.rewards !== undefined);
+  if (withRewards.length === 0) return '';
+  const rows = withRewards.map((c) => [fmt(c.t), ...keys.map((k) => fmt(c.rewards![k]))]);
+  return '\n' + table(['t', ...keys], rows) + '\n';
 }
 
 /**

@@ -1,27 +1,42 @@
 /**
- * The failure mode of §7 (THEORY.md §4 "Failure mode"): if r(τ_1) <= ln 3 and
- * π_0(l|x)/π_0(w|x) > 3^{1/β}, then π_W(w|x) < π_W(l|x) at τ_1 — DPO moves toward the preferred
+ * The failure mode of §7 (THEORY.md §4 "Failure mode"): at τ_1, a prompt whose reference odds
+ * π_0(l|x)/π_0(w|x) exceed 3^{1/β} keeps π_W(w|x) < π_W(l|x) — DPO moves toward the preferred
  * answer, but not far enough to overturn a strongly held reference preference.
  *
- * End to end, not a restatement of the algebra: a dense reference head W_0 (V × d, V = the data's
- * vocabulary plus unused tokens) is drawn, the flow is integrated by the simulator (whose sparse
- * ΔW does not depend on W_0, THEORY.md §1), ΔW is scattered into the full V × d matrix, and π_W
- * and π_0 come from a float64 log-softmax over the whole vocabulary of (W_0 + ΔW)g and W_0 g, for
- * the training samples and for fresh test samples. The premise is evaluated from those dense
- * log-probabilities (r = β[(ln π_W(w) − ln π_0(w)) − (ln π_W(l) − ln π_0(l))], reference log-odds
- * ln(π_0(l)/π_0(w))), and so is the conclusion ln π_W(w) − ln π_W(l) < 0. The dense margin is also
- * compared with the simulator's β aᵀΔW g (the normaliser cancels, THEORY.md §1).
+ * The paper states it for prompts with r(τ_1) <= ln 3; with r measured from the same
+ * log-probabilities as the conclusion that implication is algebra
+ * (ln π_W(w)/π_W(l) = r/β − ln π_0(l)/π_0(w), the normaliser cancels, THEORY.md §1) and cannot
+ * fail. So here r(τ_1) <= ln 3 is never measured: it is what the theory guarantees, and the
+ * check is whether the trained policy's real probabilities agree. The guarantee is the
+ * deterministic certificate of THEORY.md §5 (Theorem 4.2's own probability is <= 0 at every
+ * simulable size):
+ * - a training sample: the training set's certificate holds (min λ_j >= 1/(8K), max Λ_j <= 5/K),
+ *   so r_j(τ_1) <= β²Λ_j τ_1/τ <= ln 3;
+ * - a fresh test sample: the training set's certificate holds and its own
+ *   Λ̃ = (P̃/2 − M̃/4)/N <= 5/K, so r̃(τ_1) <= ln 3 (the same σ(−r) ∈ [1/4, 1/2] argument).
+ * A sample meeting that and ln(π_0(l)/π_0(w)) > ln3/β must have π_W(w) < π_W(l), where π_W and
+ * π_0 are a float64 log-softmax over the whole vocabulary of (W_0 + ΔW)g and W_0 g: a dense
+ * reference head W_0 (V × d, V = the data's vocabulary plus unused tokens) is drawn, the flow is
+ * integrated by the simulator (whose sparse ΔW does not depend on W_0, THEORY.md §1), and ΔW is
+ * scattered into the full V × d matrix. This fails if the dynamics overshoot the guaranteed
+ * margin, if the certificate is wrong, or if the dense and sparse models disagree; the dense
+ * margin is also compared with the simulator's β aᵀΔW g directly.
+ *
+ * Why not the authors' Adam preset (lr 1e-3, β = 0.01, src/sim/tensor/denseHead.ts): the
+ * statement is made at the flow time τ_1, which Adam steps do not map to, and for any head the
+ * conclusion given a measured r is the same algebra; so the check uses the flow, where the
+ * theory predicts the margin.
  */
 import * as fc from 'fast-check';
 import { defineClaim, type GenOptions, type Trial } from '../src/check/claim.ts';
-import { flowTrajectory, testMargins } from '../src/check/measure.ts';
+import { ERROR_SAFETY_FACTOR, flowTrajectory, kernelRowSummaries, testMargins } from '../src/check/measure.ts';
 import { unitFraction, validConfigArb } from '../src/data/arbitraries.ts';
 import type { ClusterConfig } from '../src/data/config.ts';
 import type { PreferenceSet } from '../src/data/dataset.ts';
 import { createStream } from '../src/data/rng.ts';
 import { sampleTestSet } from '../src/data/sampler.ts';
 import type { ActiveRows } from '../src/sim/index.ts';
-import { LN3, failureModeThreshold, trainingMarginSandwich } from '../src/theory/index.ts';
+import { LN3, failureModeThreshold, rowCertificate, trainingMarginSandwich, trainingSetCertificate } from '../src/theory/index.ts';
 import { configLabels, configShape } from './_internals/inputs.ts';
 
 /** One input: a valid configuration and the dense reference head drawn for it. */
@@ -47,10 +62,11 @@ export const MAX_EXTRA_TOKENS = 8;
 export const REFERENCE_SCALE_RANGE = [0.5, 8] as const;
 
 /**
- * Caps on N = 2KQ and N·d. Ours: the dense pass costs (N + test) · V · d with V up to 2K + 8; these
- * keep it to milliseconds at small scale and well under a second at full scale.
+ * Caps on N = 2KQ and N·d. Ours: the certificate needs the kernel rows of the training and test
+ * samples against the training set (O((N + test)·N·d)), the dense pass (N + test)·V·d; these keep
+ * both to milliseconds at small scale and about a second at full scale (as the certificate claim).
  */
-const LIMITS = { small: { maxN: 240, maxEntries: 1e5 }, full: { maxN: 3000, maxEntries: 2e6 } } as const;
+const LIMITS = { small: { maxN: 240, maxEntries: 1e5 }, full: { maxN: 800, maxEntries: 4e5 } } as const;
 
 /** Fresh test samples per input. */
 export const FAILURE_MODE_TEST_SAMPLES = { small: 100, full: 1000 } as const;
@@ -101,42 +117,44 @@ function denseLogProbs(W: Float64Array, V: number, d: number, g: Float64Array, o
 
 /** Per-set outcome of the dense evaluation. */
 interface SetOutcome {
-  /** Samples meeting the premise r <= ln 3 and ln(π_0(l)/π_0(w)) > ln3/β. */
+  /** Samples meeting the premise: r <= ln 3 guaranteed by the certificate and ln(π_0(l)/π_0(w)) > ln3/β. */
   premise: number;
-  /** Samples over the reference threshold whose margin exceeded ln 3 (premise fails on r). */
-  overThresholdHighMargin: number;
-  /** Samples over the reference threshold (whatever their margin). */
+  /** Samples over the reference threshold (whatever their certificate). */
   overThreshold: number;
+  /** Samples over the threshold with a measured margin r <= ln 3 (the paper's premise; reported only). */
+  overThresholdMeasuredLowMargin: number;
   /** Largest ln π_W(w) − ln π_W(l) among premise samples (−Infinity when none). */
   worstGap: number;
-  /** Its rounding tolerance. */
+  /** Its tolerance. */
   worstGapTolerance: number;
   /** Whether some premise sample had gap > its tolerance. */
   violated: boolean;
-  /** Largest gap excess over 0 that stayed within tolerance. */
+  /** Whether some premise sample had 0 <= gap <= tolerance (and none beyond). */
   withinTolerance: boolean;
   /** max |r_dense − r_sim| / (|r_sim| + rounding floor) and whether it exceeded the rounding tolerance. */
   maxMarginRelDiff: number;
   marginMismatch: boolean;
-  /** Fraction of samples with π_W(w) < π_W(l) at τ_1 (absolute preference not flipped). */
+  /** Fraction of samples with π_W(w) < π_W(l) at the evaluation time (absolute preference not flipped). */
   notFlipped: number;
 }
 
 function evaluateSet(
   set: PreferenceSet,
   simMargins: Float64Array,
+  certified: (i: number) => boolean,
   W0: Float64Array,
   W: Float64Array,
   V: number,
   beta: number,
+  integratorTolerance: number,
 ): SetOutcome {
   const { n, d, features: g, chosen, rejected } = set;
   const lnThreshold = failureModeThreshold(beta).lnThreshold;
   const z = new Float64Array(V);
   const out: SetOutcome = {
     premise: 0,
-    overThresholdHighMargin: 0,
     overThreshold: 0,
+    overThresholdMeasuredLowMargin: 0,
     worstGap: -Infinity,
     worstGapTolerance: 0,
     violated: false,
@@ -164,17 +182,17 @@ function evaluateSet(
 
     if (!(refLogOdds > lnThreshold)) continue;
     out.overThreshold++;
-    if (!(r <= LN3)) {
-      out.overThresholdHighMargin++;
-      continue;
-    }
+    if (r <= LN3) out.overThresholdMeasuredLowMargin++;
+    if (!certified(i)) continue;
     out.premise++;
+    // The integrator's error in r becomes error/β in the log-odds gap.
+    const gapTol = tol + integratorTolerance / beta;
     if (gap > out.worstGap) {
       out.worstGap = gap;
-      out.worstGapTolerance = tol;
+      out.worstGapTolerance = gapTol;
     }
     if (gap >= 0) {
-      if (gap > tol) out.violated = true;
+      if (gap > gapTol) out.violated = true;
       else out.withinTolerance = true;
     }
   }
@@ -202,69 +220,95 @@ export function failureModeArb(opts: Pick<GenOptions, 'scale'>): fc.Arbitrary<Fa
   });
 }
 
-export const failureMode = defineClaim<FailureModeInput>({
-  id: 'failure-mode',
-  title: 'If r(τ_1) <= ln 3 and π_0(l|x)/π_0(w|x) > 3^{1/β}, then π_W(w|x) < π_W(l|x) at τ_1',
-  section: 'THEORY.md §4, "Failure mode (§7)"',
-  edition: 'all',
-  expectation: 'holds',
-  generator: `valid configurations (validConfigArb, N <= ${LIMITS.small.maxN} small / ${LIMITS.full.maxN} full), a dense W_0 over V = vocab + 0..${MAX_EXTRA_TOKENS} tokens with N(0, σ²) entries, σ = [${REFERENCE_SCALE_RANGE.join(', ')}]·ln3/β log-uniform`,
-  measures: 'largest ln π_W(w) − ln π_W(l) at τ_1 (dense float64 log-softmax) over training and fresh test samples meeting the premise; max |r_dense − β aᵀΔW g|',
-  bound: `< 0 (tolerance ${FAILURE_MODE_ULPS}·(d + V) ulps of the largest Σ|W_vk g_k| + |lse|); slack in units of ln3/β`,
-  runs: { small: 48, full: 200 },
-  coverage: { 'premise-met': 0.5 },
-  arbitrary: (opts) => failureModeArb(opts),
-  check: async ({ config, extraTokens, referenceScale, referenceSeed }, opts): Promise<Trial> => {
-    const tau1 = trainingMarginSandwich(config.K, config.beta, config.tau).tau1;
-    const traj = await flowTrajectory(config, { tEnd: tau1, gridPoints: 1, solverSteps: false });
-    const { dataset, result } = traj;
-    const d = config.d;
-    const V = dataset.vocab + extraTokens;
-    const { lnThreshold } = failureModeThreshold(config.beta);
-    const W0 = new Float64Array(V * d);
-    createStream(referenceSeed, 'failure-mode/reference-head').fillNormal(W0, 0, V * d, referenceScale * lnThreshold);
-    const W = denseHead(W0, d, result.rows, result.deltaW);
+/** When the policy is read: injectable so that a test can plant a wrong time (default Theorem 4.2's τ_1). */
+export type EvaluationTime = (config: ClusterConfig) => number;
 
-    const test = sampleTestSet(config, FAILURE_MODE_TEST_SAMPLES[opts.scale], 'failure-mode-test');
-    const train = evaluateSet(dataset.train, traj.margins[traj.margins.length - 1]!, W0, W, V, config.beta);
-    const fresh = evaluateSet(test, testMargins(result, test), W0, W, V, config.beta);
+const atTau1: EvaluationTime = (config) => trainingMarginSandwich(config.K, config.beta, config.tau).tau1;
 
-    const premise = train.premise + fresh.premise;
-    const labels = [...configLabels(config), premise > 0 ? 'premise-met' : 'premise-not-met'];
-    if (train.premise > 0) labels.push('premise-met-train');
-    if (fresh.premise > 0) labels.push('premise-met-test');
-    const worst = train.worstGap >= fresh.worstGap ? train : fresh;
-    const marginMismatch = train.marginMismatch || fresh.marginMismatch;
-    const detail = {
-      ...configShape(config),
-      V,
-      referenceScale,
-      lnThreshold,
-      premiseTrain: train.premise,
-      premiseTest: fresh.premise,
-      overThresholdTrain: train.overThreshold,
-      overThresholdTest: fresh.overThreshold,
-      overThresholdMarginAboveLn3: train.overThresholdHighMargin + fresh.overThresholdHighMargin,
-      notFlippedTrain: train.notFlipped,
-      notFlippedTest: fresh.notFlipped,
-      maxMarginRelDiff: Math.max(train.maxMarginRelDiff, fresh.maxMarginRelDiff),
-      marginMismatch,
-      worstIn: worst === train ? 'train' : 'test',
-      tolerance: worst.worstGapTolerance,
-    };
-    if (premise === 0) {
-      // Nothing to judge on the failure mode; a normaliser mismatch is still a bug.
-      return { violated: marginMismatch, vacuous: !marginMismatch, detail, labels };
-    }
-    const gap = worst.worstGap;
-    return {
-      violated: train.violated || fresh.violated || marginMismatch,
-      withinTolerance: (train.withinTolerance || fresh.withinTolerance) && !train.violated && !fresh.violated,
-      observed: gap,
-      bound: 0,
-      slack: -gap / lnThreshold,
-      detail,
-      labels,
-    };
-  },
-});
+/** Builds the claim, reading the policy at `evaluationTime` (default τ_1). */
+export function makeFailureModeClaim(evaluationTime: EvaluationTime = atTau1, id = 'failure-mode') {
+  return defineClaim<FailureModeInput>({
+    id,
+    title: 'at τ_1, every sample whose r <= ln 3 the §5 certificate guarantees and with π_0(l|x)/π_0(w|x) > 3^{1/β} keeps π_W(w|x) < π_W(l|x) (real probabilities)',
+    section: 'THEORY.md §4, "Failure mode (§7)"; premise from §5 (certificate)',
+    edition: 'all',
+    expectation: 'holds',
+    generator: `valid configurations (validConfigArb, N <= ${LIMITS.small.maxN} small / ${LIMITS.full.maxN} full), a dense W_0 over V = vocab + 0..${MAX_EXTRA_TOKENS} tokens with N(0, σ²) entries, σ = [${REFERENCE_SCALE_RANGE.join(', ')}]·ln3/β log-uniform`,
+    measures: 'largest ln π_W(w) − ln π_W(l) at τ_1 (dense float64 log-softmax) over training and fresh test samples whose r(τ_1) <= ln 3 is guaranteed by the certificate and whose reference odds exceed 3^{1/β}; max |r_dense − β aᵀΔW g|',
+    bound: `< 0 (tolerance ${FAILURE_MODE_ULPS}·(d + V) ulps of the largest Σ|W_vk g_k| + |lse|, plus ${ERROR_SAFETY_FACTOR}× the integrator's error / β); vacuous where the training set's certificate fails or no certified sample is over the threshold`,
+    runs: { small: 48, full: 200 },
+    coverage: { 'premise-met': 0.3 },
+    arbitrary: (opts) => failureModeArb(opts),
+    check: async ({ config, extraTokens, referenceScale, referenceSeed }, opts): Promise<Trial> => {
+      const tEnd = evaluationTime(config);
+      const traj = await flowTrajectory(config, { tEnd, gridPoints: 1, solverSteps: false });
+      const { dataset, result } = traj;
+      const d = config.d;
+      const N = dataset.train.n;
+      const V = dataset.vocab + extraTokens;
+      const { lnThreshold } = failureModeThreshold(config.beta);
+      const W0 = new Float64Array(V * d);
+      createStream(referenceSeed, 'failure-mode/reference-head').fillNormal(W0, 0, V * d, referenceScale * lnThreshold);
+      const W = denseHead(W0, d, result.rows, result.deltaW);
+
+      // The premise r(τ_1) <= ln 3, from the certificate of THEORY.md §5 (never from measured margins).
+      const cert = trainingSetCertificate(kernelRowSummaries(dataset.train), N, config.K);
+      const test = sampleTestSet(config, FAILURE_MODE_TEST_SAMPLES[opts.scale], 'failure-mode-test');
+      const testCertified = cert.holds
+        ? kernelRowSummaries(dataset.train, test).map((row) => rowCertificate(row, N, config.K).Lambda <= 5 / config.K)
+        : [];
+      const integratorTolerance = ERROR_SAFETY_FACTOR * result.errorEstimate;
+      const train = evaluateSet(dataset.train, traj.margins[traj.margins.length - 1]!, () => cert.holds, W0, W, V, config.beta, integratorTolerance);
+      const fresh = evaluateSet(test, testMargins(result, test), (i) => testCertified[i] === true, W0, W, V, config.beta, integratorTolerance);
+
+      const premise = train.premise + fresh.premise;
+      const labels = [...configLabels(config), cert.holds ? 'certificate-holds' : 'certificate-fails', premise > 0 ? 'premise-met' : 'premise-not-met'];
+      if (train.premise > 0) labels.push('premise-met-train');
+      if (fresh.premise > 0) labels.push('premise-met-test');
+      const worst = train.worstGap >= fresh.worstGap ? train : fresh;
+      const marginMismatch = train.marginMismatch || fresh.marginMismatch;
+      const detail = {
+        ...configShape(config),
+        V,
+        referenceScale,
+        lnThreshold,
+        evaluationTime: tEnd,
+        certificateHolds: cert.holds,
+        minLambda: cert.minLambda,
+        maxLambda: cert.maxLambda,
+        testCertified: testCertified.filter(Boolean).length,
+        premiseTrain: train.premise,
+        premiseTest: fresh.premise,
+        overThresholdTrain: train.overThreshold,
+        overThresholdTest: fresh.overThreshold,
+        // The paper's premise measured (r <= ln 3 from the same log-probabilities): algebra, reported only.
+        overThresholdMeasuredMarginAtMostLn3: train.overThresholdMeasuredLowMargin + fresh.overThresholdMeasuredLowMargin,
+        notFlippedTrain: train.notFlipped,
+        notFlippedTest: fresh.notFlipped,
+        maxMarginRelDiff: Math.max(train.maxMarginRelDiff, fresh.maxMarginRelDiff),
+        marginMismatch,
+        worstIn: worst === train ? 'train' : 'test',
+        tolerance: worst.worstGapTolerance,
+      };
+      if (premise === 0) {
+        // Nothing to judge on the failure mode; a normaliser mismatch is still a bug.
+        const reason = !cert.holds
+          ? `the training set's certificate fails (min λ = ${cert.minLambda.toPrecision(4)}, max Λ = ${cert.maxLambda.toPrecision(4)}): r(τ_1) <= ln 3 is not guaranteed`
+          : 'no certified sample has reference odds above 3^{1/β}';
+        return { violated: marginMismatch, vacuous: !marginMismatch, detail: { ...detail, reason }, labels };
+      }
+      const gap = worst.worstGap;
+      return {
+        violated: train.violated || fresh.violated || marginMismatch,
+        withinTolerance: (train.withinTolerance || fresh.withinTolerance) && !train.violated && !fresh.violated,
+        observed: gap,
+        bound: 0,
+        slack: -gap / lnThreshold,
+        detail,
+        labels,
+      };
+    },
+  });
+}
+
+export const failureMode = makeFailureModeClaim();

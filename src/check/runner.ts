@@ -211,6 +211,9 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
       complete = true;
       return true;
     }
+    // Let the event loop run (a Ctrl-C handler, timers) between inputs: a claim's check is
+    // mostly synchronous, and awaiting it alone never leaves the microtask queue.
+    await new Promise((resolve) => setImmediate(resolve));
     if (outOfTime()) {
       stopped = true;
       interrupted = true;
@@ -333,7 +336,7 @@ function summarise<T>(
   let upperConfidence: number | null = null;
   if (state.notStarted) {
     verdict = 'inconclusive';
-    reason = 'budget spent before it ran';
+    reason = options.signal?.aborted === true ? 'interrupted before it ran' : 'budget spent before it ran';
   } else if (claim.expectation === 'measured') {
     verdict = 'measured';
     reason = `no bound is proved; ${runs} inputs measured`;

@@ -325,10 +325,11 @@ function summarise<T>(
     if (r !== null) evidence[key] = r;
   }
   const coverageOk = coverage.every((row) => row.ok);
-  const pooled: ClaimSummary | null =
-    claim.summarise !== undefined && claim.expectation === 'holds' && counterexample === null && effectiveRuns > 0
-      ? claim.summarise(trials, genOpts)
-      : null;
+  // The claim-level statistic is always reported (e.g. detectableRate: null when nothing counted);
+  // it decides the verdict only where some input counted.
+  const summaryAll: ClaimSummary | null =
+    claim.summarise !== undefined && claim.expectation === 'holds' && counterexample === null && runs > 0 ? claim.summarise(trials, genOpts) : null;
+  const pooled: ClaimSummary | null = effectiveRuns > 0 ? summaryAll : null;
 
   let verdict: Verdict;
   let reason: string;
@@ -432,7 +433,7 @@ function summarise<T>(
     coverageOk,
     spread,
     evidence,
-    summary: pooled?.fields ?? null,
+    summary: summaryAll?.fields ?? null,
     counterexample,
     interrupted,
     complete,

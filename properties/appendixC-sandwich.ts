@@ -18,10 +18,10 @@ export const appendixCSandwich = defineClaim<ClusterConfig>({
   // Appendix C exists only in the v5 appendix: it runs there whatever edition is asked, and says so.
   pinned: true,
   expectation: 'holds',
-  generator: 'approxConfigArb (δ within the Appendix C allowance, appendix noise condition), 3 in 4 (full scale) from the non-vacuous branch with δ = 1/512',
+  generator: 'approxConfigArb (δ within the Appendix C allowance, appendix noise condition), 4 in 5 (full scale) from the non-vacuous branch with δ = 1/512',
   measures: 'every r_i(t) on the grid and solver steps; min/max r_i(τ_1)',
   bound: `halved lower slope and [ln3/80, ln 3]; vacuous where the stated probability (c = ${BERNSTEIN_C}) is <= 0`,
-  runs: { small: 10, full: 48 },
+  runs: { small: 10, full: 44 },
   coverage: { 'non-vacuous': 0.05 },
   arbitrary: (opts) => appendixCArb(opts),
   check: async (config): Promise<Trial> => {

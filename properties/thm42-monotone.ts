@@ -21,7 +21,7 @@ export const thm42Monotone = defineClaim<ClusterConfig>({
   generator: 'as thm42-sandwich (same draws)',
   measures: 'smallest difference quotient (r_i(t_{k+1}) − r_i(t_k))/(t_{k+1} − t_k) over recorded times, from r_i(0) = 0',
   bound: `> 0 (slack in units of the lower slope β²/(8Kτ)); vacuous where the stated probability (c = ${BERNSTEIN_C}) is <= 0`,
-  runs: { small: 12, full: 48 },
+  runs: { small: 12, full: 44 },
   coverage: { 'non-vacuous': 0.05 },
   arbitrary: (opts) => theorem42Arb(opts),
   check: async (config, opts): Promise<Trial> => (await theorem42Trials(config, opts.edition)).monotone,

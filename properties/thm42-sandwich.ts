@@ -26,11 +26,11 @@ export function makeSandwichClaim(bounds: SandwichBounds = trainingMarginSandwic
     expectation: 'holds',
     seedGroup: 'thm42',
     generator:
-      "configurations meeting every condition of the requested edition (validConfigArb), 3 in 4 (full scale) from the non-vacuous branch " +
+      "configurations meeting every condition of the requested edition (validConfigArb), 4 in 5 (full scale) from the non-vacuous branch " +
       '(K <= 2, Q uniform from the first non-vacuous Q ≈ 1.4e5 to where the stated failure probability is 1e-3, d = K+1..K+2)',
     measures: 'every r_i(t) on 16 grid times and every accepted DOPRI5 step in (0, τ_1]',
     bound: `r_L(t) = β²t/(8Kτ), r_U(t) = 5β²t/(Kτ); vacuous where the stated probability (c = ${BERNSTEIN_C}) is <= 0`,
-    runs: { small: 12, full: 48 },
+    runs: { small: 12, full: 44 },
     coverage: { 'non-vacuous': 0.05 },
     arbitrary: (opts) => theorem42Arb(opts),
     check: async (config, opts): Promise<Trial> => {

@@ -20,7 +20,7 @@ export const thm42Window = defineClaim<ClusterConfig>({
   generator: 'as thm42-sandwich (same draws)',
   measures: 'min and max of r_i(τ_1), training 0-1 error at τ_1',
   bound: `[ln3/40, ln 3]; vacuous where the stated probability (c = ${BERNSTEIN_C}) is <= 0`,
-  runs: { small: 12, full: 48 },
+  runs: { small: 12, full: 44 },
   coverage: { 'non-vacuous': 0.05 },
   arbitrary: (opts) => theorem42Arb(opts),
   check: async (config, opts): Promise<Trial> => (await theorem42Trials(config, opts.edition)).window,

@@ -56,10 +56,10 @@ function boundInformativeArb(edition: Edition): fc.Arbitrary<ClusterConfig> {
 /**
  * Weights of the three branches (valid, bound-informative, non-vacuous). Ours: only the
  * non-vacuous branch counts as evidence (Theorem 4.3 inherits Theorem 4.2's probability), so at
- * full scale two draws in three come from it and a default run reaches 29 counted inputs; the
- * small scale keeps `npm test` fast.
+ * full scale four draws in five come from it, so 44 runs reach 29 counted inputs in about 99% of
+ * runs; the small scale keeps `npm test` fast.
  */
-const BRANCH_WEIGHTS = { small: [3, 2, 1], full: [1, 1, 4] } as const;
+const BRANCH_WEIGHTS = { small: [3, 2, 1], full: [1, 1, 8] } as const;
 
 export function theorem43Arb(opts: GenOptions): fc.Arbitrary<ClusterConfig> {
   const [valid, informative, nonVacuous] = BRANCH_WEIGHTS[opts.scale];
@@ -80,7 +80,7 @@ export const thm43Generalization = defineClaim<ClusterConfig>({
   generator: 'valid configurations with Q >= 40; Q just above where the bound is < 1 (K <= 2); the non-vacuous branch of Theorem 4.2 (Q >= 1.4e5)',
   measures: `test 0-1 error at τ_1 on ${TEST_SAMPLES.small} (small) / ${TEST_SAMPLES.full} (full) fresh samples, 95% Clopper–Pearson interval; fraction of certified test samples (§5)`,
   bound: `2KQ²e^{−Q/45} (v5-main), 2KQ²e^{−Q^{1/4}/6} (v3; below 1 only from Q ≈ ${V3_FIRST_INFORMATIVE_Q.toExponential(1)}, so vacuous at every simulable size), the refined form (v5-appendix); violated only if the interval's lower end exceeds it; vacuous where the bound >= 1 or the probability (c = ${BERNSTEIN_C}) <= 0`,
-  runs: { small: 10, full: 54 },
+  runs: { small: 10, full: 44 },
   coverage: { 'non-vacuous': 0.05, 'bound-informative': 0.2 },
   arbitrary: (opts) => theorem43Arb(opts),
   check: async (config, opts): Promise<Trial> => {

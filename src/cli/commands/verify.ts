@@ -108,7 +108,9 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
       const abort = new AbortController();
       const onSigint = (): void => {
-        if (!json) ctx.io.err('\ndpocheck verify: interrupted; finishing the input in flight, then writing the partial report\n');
+        // A second Ctrl-C does not wait for the input in flight.
+        if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
+        if (!json) ctx.io.err('\ndpocheck verify: interrupted; finishing the input in flight, then writing the partial report (Ctrl-C again to quit now)\n');
         abort.abort();
       };
       process.on('SIGINT', onSigint);

@@ -205,11 +205,13 @@ export function summaryMarkdown(run: VerifyRun, packageVersion: string, countere
 function repeatLines(run: VerifyRun): string[] {
   const base = { seed: run.seed, edition: run.edition, scale: run.scale, claimIds: run.claimIds };
   if (run.budgetMs === null) return [`Repeat exactly: \`${repeatCommand({ ...base, runs: run.runsPerClaim, ...(run.runsPerClaim === null ? { budget: 'none' as const } : {}) })}\``];
-  const most = Math.max(1, ...run.results.map((r) => r.runs));
+  // A fixed count that gives every claim the budget stopped at least the inputs it judged here.
+  const stopped = run.results.filter((r) => r.verdict !== 'skipped' && !r.complete).map((r) => r.runs);
+  const most = stopped.length === 0 ? null : Math.max(1, ...stopped);
   return [
     `This run was limited by a wall-clock budget (${Math.round(run.budgetMs / 1000)} s): how far each claim got depends on the machine, so it is **not bit-repeatable**.`,
     `Repeatable runs with the same seed: \`${repeatCommand({ ...base, runs: run.runsPerClaim, budget: 'none' })}\` (each claim's full default runs, no time limit)` +
-      (run.runsPerClaim === null ? ` or \`${repeatCommand({ ...base, runs: most })}\` (a fixed ${most} inputs per claim)` : ''),
+      (run.runsPerClaim === null && most !== null ? ` or \`${repeatCommand({ ...base, runs: most })}\` (a fixed ${most} inputs per claim, at least what each claim the budget stopped judged here)` : ''),
   ];
 }
 

@@ -65,7 +65,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .command('verify')
     .description('check every claim of the paper on random configurations and write the report')
     .option('--budget <duration>', `wall-clock budget for all claims, e.g. 90s, 10m, or 'none' (default ${DEFAULT_VERIFY_BUDGET} unless --runs is given; budget runs are not bit-repeatable: use --runs or --budget none)`)
-    .option('--runs <n>', 'inputs per claim, exactly repeatable with --seed; --runs alone has no time limit')
+    .option('--runs <n>', 'inputs per claim (up to 4x more while a coverage requirement is undecided), exactly repeatable with --seed; --runs alone has no time limit')
     .option('--seed <int>', 'seed of the whole run (default: random, printed)')
     .option('--claims <ids>', 'comma-separated claim ids (default: all)')
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')

@@ -87,7 +87,7 @@ describe('verify --edition', () => {
 
   it('checks each claim in the edition it has, pins the pinned ones and skips the rest', async () => {
     const out = path.join(tmp, 'v3');
-    const r = await run(['verify', '--edition', 'v3', '--runs', '2', '--scale', 'small', '--seed', '4', '--claims', 'bounds-qmin-scaling,token-factor,bounds-paper-qmin-table', '--out', out, '--no-store', '--no-charts', '--json']);
+    const r = await run(['verify', '--edition', 'v3', '--runs', '2', '--scale', 'small', '--seed', '4', '--claims', 'bounds-qmin-scaling,token-factor,bounds-paper-qmin-table,lemmaB1-probability', '--out', out, '--no-store', '--no-charts', '--json']);
     expect(r.code).toBe(0);
     const byId = Object.fromEntries(results(out).claims.map((c) => [c['id'], c]));
     expect(byId['bounds-qmin-scaling']!['verdict']).toBe('skipped');
@@ -97,6 +97,12 @@ describe('verify --edition', () => {
     expect(byId['bounds-paper-qmin-table']!['editionNote']).toMatch(/pinned/);
     expect(byId['bounds-paper-qmin-table']!['verdict']).toBe('held');
     expect(byId['bounds-paper-qmin-table']!['heldBy']).toBe('exhaustion');
+    // A probability claim reports its test level and detectable rate at the top level.
+    const b1 = byId['lemmaB1-probability']!;
+    expect(b1['checkedEdition']).toBe('v5-appendix');
+    expect(b1['testLevel']).toBe(0.01);
+    expect('detectableRate' in b1).toBe(true);
+    expect(b1['verdict']).not.toBe('held');
   });
 });
 

@@ -81,6 +81,10 @@ function paperClaim(id: string, title: string, source: string, judge: () => Tria
     title,
     section: `THEORY.md §7 (${source})`,
     edition: 'v5-main',
+    // The paper's printed numbers are the v5 text's: checked as printed whatever edition is asked.
+    pinned: true,
+    // One exact recomputation of a finite table: held by exhaustion, not by sampling.
+    exhaustive: true,
     expectation: 'holds',
     generator: `the fixed input of fixtures/paper/${source}`,
     measures: 'the number recomputed by src/theory',

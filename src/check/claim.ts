@@ -9,8 +9,11 @@
 import type * as fc from 'fast-check';
 import type { Edition } from '../theory/edition.ts';
 
-/** The five verdicts of the report (issue: "Verdicts"). */
-export type Verdict = 'held' | 'violated' | 'vacuous' | 'inconclusive' | 'measured';
+/**
+ * The verdicts of the report. 'skipped' = the claim has no form in the requested edition
+ * (THEORY §8) and was not run ("skipped (edition)").
+ */
+export type Verdict = 'held' | 'violated' | 'vacuous' | 'inconclusive' | 'measured' | 'skipped';
 
 /** What a claim expects: a statement that must hold, or a quantity that is only measured. */
 export type Expectation = 'holds' | 'measured';
@@ -88,6 +91,56 @@ export interface Claim<T = unknown> {
   readonly seedGroup?: string;
   /** Optional coverage requirements checked over all inputs of a run. */
   readonly coverage?: CoverageRequirement;
+  /**
+   * Editions whose form this claim checks: its generator and check read `opts.edition` and
+   * apply that edition's conditions and bound (THEORY §8). Absent: only `edition` (or any,
+   * for 'all').
+   */
+  readonly editions?: readonly Edition[];
+  /**
+   * Pinned to `edition`: the claim runs in its own edition whatever edition is requested, and the
+   * report says so (e.g. Appendix-only statements, the paper's tables). Otherwise a claim with no
+   * form in the requested edition is reported 'skipped'.
+   */
+  readonly pinned?: boolean;
+  /**
+   * The claim checks every element of a finite list exactly (e.g. a paper table): no
+   * sampling, so "held" is by exhaustion and needs no confidence bound.
+   */
+  readonly exhaustive?: boolean;
+  /**
+   * Claim-level judgement over all judged trials (e.g. a Poisson-binomial test pooled over every
+   * dataset of the run). When present it decides held/violated/inconclusive in place of the
+   * per-input count of clean inputs.
+   */
+  readonly summarise?: (trials: readonly Trial[], opts: GenOptions) => ClaimSummary;
+}
+
+/**
+ * The edition a claim is checked in when `requested` is asked for: the requested one where the
+ * claim has a form in it, its own where it is pinned, or null (skipped).
+ */
+export function claimEdition(claim: Pick<Claim, 'edition' | 'editions' | 'pinned'>, requested: Edition): { edition: Edition; pinned: boolean } | null {
+  if (claim.edition === 'all' || claim.edition === requested || (claim.editions ?? []).includes(requested)) {
+    return { edition: requested, pinned: false };
+  }
+  if (claim.pinned === true) return { edition: claim.edition, pinned: true };
+  return null;
+}
+
+/**
+ * A claim-level judgement over all trials of a run (e.g. one exact test pooled over every
+ * dataset drawn), for statements about a probability that no single input can contradict.
+ */
+export interface ClaimSummary {
+  /** The pooled statement is contradicted: the verdict is 'violated' (exit 1). */
+  readonly violated: boolean;
+  /** Whether the evidence suffices to call the claim held (e.g. the test has the power asked for). */
+  readonly sufficient: boolean;
+  /** One-line reason, shown in the report. */
+  readonly reason: string;
+  /** Extra top-level fields of the claim in results.json (e.g. `detectableRate`, `testLevel`). */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 /** Identity helper that gives a claim literal its type. */

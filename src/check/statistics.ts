@@ -382,3 +382,85 @@ export function summarize(values: ArrayLike<number>): Summary {
     q95: quantileSorted(sorted, 0.95),
   };
 }
+
+/**
+ * Probability mass function of a Poisson-binomial variable: the number of successes among
+ * independent trials with probabilities `probs[i]`. Exact, by the standard O(n²) convolution
+ * (add one trial at a time: P_new(k) = P(k)(1 − p) + P(k−1)p), in a fixed order.
+ *
+ * @example poissonBinomialPmf([0.5, 0.5]) // [0.25, 0.5, 0.25]
+ */
+export function poissonBinomialPmf(probs: ArrayLike<number>): Float64Array {
+  for (let i = 0; i < probs.length; i++) requireProbability(`probs[${i}]`, probs[i]);
+  const pmf = new Float64Array(probs.length + 1);
+  pmf[0] = 1;
+  for (let i = 0; i < probs.length; i++) {
+    const p = probs[i];
+    for (let k = i + 1; k >= 1; k--) pmf[k] = pmf[k] * (1 - p) + pmf[k - 1] * p;
+    pmf[0] *= 1 - p;
+  }
+  return pmf;
+}
+
+/** Upper tails P(X >= k), k = 0..n+1, of a pmf (summed from the top: no cancellation). */
+function upperTails(pmf: Float64Array): Float64Array {
+  const tails = new Float64Array(pmf.length + 1);
+  for (let k = pmf.length - 1; k >= 0; k--) tails[k] = Math.min(1, tails[k + 1] + pmf[k]);
+  return tails;
+}
+
+/**
+ * Exact one-sided test of "each trial i fails with probability at most probs[i]" against more
+ * failures: the p-value P(X >= failures) with X Poisson-binomial(probs).
+ *
+ * @example poissonBinomialTest(2, [0.5, 0.5]) // 0.25
+ */
+export function poissonBinomialTest(failures: number, probs: ArrayLike<number>): number {
+  requireInt('failures', failures, 0);
+  if (failures > probs.length) throw new InvalidInputError('failures', `must be <= the number of trials (${probs.length}), got ${failures}`);
+  return upperTails(poissonBinomialPmf(probs))[failures];
+}
+
+/**
+ * Smallest failure count that the one-sided Poisson-binomial test rejects at `level`
+ * (P(X >= c) <= level), or null when even n failures do not reach it.
+ */
+export function poissonBinomialCritical(probs: ArrayLike<number>, level: number): number | null {
+  requireLevel('level', level);
+  const tails = upperTails(poissonBinomialPmf(probs));
+  for (let c = 0; c <= probs.length; c++) if (tails[c] <= level) return c;
+  return null;
+}
+
+/** Power the detectable-rate search asks for (the usual 80%). */
+export const DETECTABLE_POWER = 0.8;
+
+/**
+ * The smallest multiple m of the stated failure probabilities that the exact one-sided
+ * Poisson-binomial test at `level` detects with probability >= `power`: if each trial failed with
+ * probability min(1, m·probs[i]), the test would reject at least that often. Found by bisection
+ * (the power grows with m) to a relative precision of 1e-3; null when no m reaches the power
+ * (too few trials, or stated probabilities all 0 or 1).
+ *
+ * @example detectableRate(Array(40).fill(0.1), 0.05) // ≈ 2.7
+ */
+export function detectableRate(probs: ArrayLike<number>, level: number, power = DETECTABLE_POWER): number | null {
+  requireLevel('power', power);
+  const c = poissonBinomialCritical(probs, level);
+  if (c === null) return null;
+  const q = Array.from(probs);
+  const powerAt = (m: number): number => upperTails(poissonBinomialPmf(q.map((p) => Math.min(1, m * p))))[c];
+  const positive = q.filter((p) => p > 0);
+  if (positive.length === 0) return null;
+  // Beyond m = 1/min(q) every stated-positive trial fails surely: the largest power there is.
+  let hi = 1 / Math.min(...positive);
+  if (powerAt(hi) < power) return null;
+  let lo = 1;
+  if (powerAt(lo) >= power) return 1;
+  while (hi / lo > 1 + 1e-3) {
+    const mid = Math.sqrt(lo * hi);
+    if (powerAt(mid) >= power) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}

@@ -17,6 +17,8 @@ import { ClusterConfigSchema } from './config.ts';
 import type { ClusterConfig, ClusterConfigInput } from './config.ts';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import { LB_MAX, LB_MIN, SIZE_MIN_Q, approxDeltaBound, dimBound, minDim, noiseBound, sharingBound } from './conditionEdges.ts';
+import { noiseLimit, zLimit } from '../theory/conditions.ts';
+import type { Edition } from '../theory/edition.ts';
 
 /** Size limits of one scale of generated configurations. */
 export interface ScaleLimits {
@@ -64,6 +66,11 @@ export interface ValidConfigOptions {
   readonly maxN?: number;
   /** Cap on N·d (default: the scale's). */
   readonly maxEntries?: number;
+  /**
+   * Edition whose conditions are met (THEORY §8): the appendix and v3 allow v <= 1/(4√Q);
+   * v3 also needs Z <= Q^{1/4} − 2. Default v5-main.
+   */
+  readonly edition?: Edition;
 }
 
 /**
@@ -136,6 +143,9 @@ export function betaTauArb(): fc.Arbitrary<number> {
   );
 }
 
+/** v3's Z <= Q^{1/4} − 2 (THEORY §8) admits Z = 1 only from Q = 81 = 3⁴ on. */
+const V3_MIN_Q = 81;
+
 interface Limits {
   readonly Qmin: number;
   readonly maxQ: number;
@@ -158,7 +168,7 @@ function resolveLimits(opts: ValidConfigOptions, dFloor: number): { lim: Limits;
   const scale = SCALE_LIMITS[opts.scale];
   if (scale === undefined) throw new InvalidInputError('scale', `must be 'small' or 'full', got ${String(opts.scale)}`);
   const lim: Limits = {
-    Qmin: opts.requireSize ? SIZE_MIN_Q : 1,
+    Qmin: Math.max(opts.requireSize ? SIZE_MIN_Q : 1, opts.edition === 'v3' ? V3_MIN_Q : 1),
     maxQ: scale.maxQ,
     maxN: requireInt('maxN', opts.maxN ?? scale.maxN, 2),
     maxEntries: requireInt('maxEntries', opts.maxEntries ?? scale.maxEntries, 2),
@@ -195,8 +205,11 @@ function baseArb(opts: ValidConfigOptions, dFloor: number): fc.Arbitrary<{ input
       const d = logInt(fD, Math.max(minDim(K), lim.dFloor), Math.min(dimBound(Q), Math.floor(lim.maxEntries / N)));
       // l_b on [1/4, 1/2]; f = 1 gives 1/4 + 1/4 = 1/2 exactly.
       const lb = LB_MIN + fLb * (LB_MAX - LB_MIN);
-      const Z = allowSharing ? linInt(fZ, 1, Math.min(K, sharingBound(lb))) : 1;
-      const v = fV === 1 ? noiseBound(Q) : fV * noiseBound(Q);
+      const edition = opts.edition ?? 'v5-main';
+      const zMax = edition === 'v3' ? Math.max(1, Math.min(sharingBound(lb), Math.floor(zLimit(Q, lb, 'v3')))) : sharingBound(lb);
+      const Z = allowSharing ? linInt(fZ, 1, Math.min(K, zMax)) : 1;
+      const vMax = edition === 'v5-main' ? noiseBound(Q) : noiseLimit(Q, edition);
+      const v = fV === 1 ? vMax : fV * vMax;
       const tokens = Z === 1 ? { kind: 'distinct' as const } : { kind: 'pairs' as const, pairs: sharingPairs(K, Z, alternate ? 'alternating' : 'chosen') };
       const input: ClusterConfigInput = { K, Q, d, v, lb, beta, tau, loss: 'dpo', seed, tokens };
       return { input, Z };

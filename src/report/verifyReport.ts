@@ -16,6 +16,24 @@ function num(x: number | null | undefined, digits = 4): string {
   return a >= 1e-3 && a < 1e5 ? Number(x.toPrecision(digits)).toString() : x.toExponential(digits - 1);
 }
 
+/** The verify command line that repeats a run bit for bit (every flag that matters). */
+export function repeatCommand(o: {
+  seed: number; runs: number | null; budget?: 'none'; edition: string; scale: string; claimIds: readonly string[] | null;
+}): string {
+  return (
+    `npx dpocheck verify --seed ${o.seed}` +
+    (o.runs !== null ? ` --runs ${o.runs}` : '') +
+    (o.budget !== undefined ? ` --budget ${o.budget}` : '') +
+    (o.claimIds !== null ? ` --claims ${o.claimIds.join(',')}` : '') +
+    ` --edition ${o.edition} --scale ${o.scale}`
+  );
+}
+
+/** How a verdict is printed: 'skipped (edition)' for a claim with no form in the requested edition. */
+export function verdictLabel(r: Pick<ClaimResult, 'verdict'>): string {
+  return r.verdict === 'skipped' ? 'skipped (edition)' : r.verdict;
+}
+
 /** The JSON-able form of one claim's result (trials are summarised, not dumped). */
 export function claimJson(r: ClaimResult, file: string | undefined) {
   const cx = r.counterexample;
@@ -24,9 +42,13 @@ export function claimJson(r: ClaimResult, file: string | undefined) {
     title: r.title,
     section: r.section,
     edition: r.edition,
+    checkedEdition: r.checkedEdition,
+    editionNote: r.editionNote,
     expectation: r.expectation,
     verdict: r.verdict,
+    heldBy: r.heldBy,
     reason: r.reason,
+    ...(r.summary ?? {}),
     seed: r.seed,
     runs: r.runs,
     effectiveRuns: r.effectiveRuns,
@@ -40,7 +62,9 @@ export function claimJson(r: ClaimResult, file: string | undefined) {
     coverage: r.coverage,
     coverageOk: r.coverageOk,
     spread: r.spread,
+    evidence: r.evidence,
     interrupted: r.interrupted,
+    complete: r.complete,
     counterexample:
       cx === null
         ? null
@@ -67,6 +91,10 @@ export function resultsJson(run: VerifyRun, packageVersion: string, counterexamp
     scale: run.scale,
     runsPerClaim: run.runsPerClaim,
     budgetMs: run.budgetMs,
+    claimIds: run.claimIds,
+    interrupted: run.interrupted,
+    budgetSpent: run.budgetSpent,
+    bitRepeatable: run.budgetMs === null,
     startedAt: run.startedAt,
     durationMs: Math.round(run.durationMs),
     failed: run.failed,
@@ -78,8 +106,8 @@ export function resultsJson(run: VerifyRun, packageVersion: string, counterexamp
 export function summaryMarkdown(run: VerifyRun, packageVersion: string, counterexampleFiles: Readonly<Record<string, string>> = {}): string {
   const rows = run.results.map((r) => [
     r.id,
-    r.edition,
-    r.verdict.toUpperCase(),
+    r.checkedEdition === null ? `— (${r.edition})` : r.editionNote !== null ? `${r.checkedEdition} (pinned)` : r.checkedEdition,
+    verdictLabel(r).toUpperCase(),
     `${r.effectiveRuns}/${r.runs}`,
     num(r.worstSlack, 3),
     r.upperConfidence === null ? '—' : num(r.upperConfidence, 3),
@@ -92,16 +120,51 @@ export function summaryMarkdown(run: VerifyRun, packageVersion: string, countere
       (run.runsPerClaim !== null ? `${run.runsPerClaim} runs per claim` : 'each claim\'s default runs') +
       (run.budgetMs !== null ? ` · budget ${Math.round(run.budgetMs / 1000)} s` : ''),
     '',
-    `Repeat exactly: \`npx dpocheck verify --seed ${run.seed}${run.runsPerClaim !== null ? ` --runs ${run.runsPerClaim}` : ''} --edition ${run.edition}${run.scale === 'small' ? ' --scale small' : ''}\``,
+    ...(run.interrupted ? ['**Interrupted (Ctrl-C): partial results.**', ''] : []),
+    ...repeatLines(run),
     '',
     markdownTable(['claim', 'edition', 'verdict', 'effective/runs', 'worst slack', '95% upper P(violation)', 'reason'], rows),
     '',
-    'Verdicts: **held** = no violation in the effective (non-vacuous) runs, with the 95% upper confidence bound on the',
-    'violation probability; **violated** = a counterexample beyond numerical tolerance (shrunk, saved, replayable);',
+    'Verdicts: **held** = no violation in at least 29 counted (non-vacuous, judged) inputs, so the one-sided 95%',
+    'Clopper–Pearson upper bound on the violation probability is <= 0.1; or held by exhaustion (an exact check of a',
+    'finite list); or, for a probability claim, the pooled exact test does not reject and its detectable rate is <= 3;',
+    '**violated** = a counterexample beyond numerical tolerance (shrunk, saved, replayable) or a rejected pooled test;',
     '**vacuous** = the bound or stated probability says nothing for the configurations drawn; **inconclusive** = budget,',
-    'statistics or generator coverage insufficient; **measured** = no bound exists, numbers reported.',
+    'too few counted inputs, or generator coverage insufficient or undecided; **measured** = no bound exists, numbers',
+    'reported; **skipped (edition)** = the claim has no form in the requested edition.',
     '',
   ];
+  const ev = run.results.filter((r) => Object.keys(r.evidence).length > 0 && r.expectation === 'holds');
+  if (ev.length > 0) {
+    lines.push('## Where the counted evidence comes from (range over counted inputs only)', '');
+    const cell = (r: ClaimResult, k: string) => {
+      const s = r.evidence[k];
+      return s === undefined ? '—' : `${num(s.min)} … ${num(s.max)}`;
+    };
+    lines.push(
+      markdownTable(['claim', 'counted', 'K', 'Q', 'd', 'v'], ev.map((r) => [r.id, String(r.effectiveRuns), cell(r, 'K'), cell(r, 'Q'), cell(r, 'd'), cell(r, 'v')])),
+      '',
+    );
+  }
+  const pooledRows = run.results.filter((r) => r.summary !== null && 'detectableRate' in r.summary);
+  if (pooledRows.length > 0) {
+    lines.push('## Probability claims (one exact Poisson-binomial test pooled over every dataset of the run)', '');
+    lines.push(
+      markdownTable(
+        ['claim', 'datasets', 'failures', 'expected under the statement', 'p-value', 'level', 'detectable rate'],
+        pooledRows.map((r) => {
+          const s = r.summary as Record<string, unknown>;
+          const n = (k: string) => (typeof s[k] === 'number' ? num(s[k] as number, 3) : '—');
+          return [r.id, n('datasets'), n('failures'), n('expectedFailures'), n('pValue'), n('testLevel'), s['detectableRate'] === null ? 'none (no power)' : n('detectableRate')];
+        }),
+      ),
+      '',
+      'Detectable rate: the smallest m such that, if every dataset failed with probability min(1, m·q_i) (q_i the',
+      'stated failure probability of its configuration), the test would reject with probability >= 0.8. "held" needs',
+      'no rejection and a detectable rate <= 3.',
+      '',
+    );
+  }
   const cxs = run.results.filter((r) => r.counterexample !== null);
   if (cxs.length > 0) {
     lines.push('## Counterexamples', '');
@@ -136,6 +199,20 @@ export function summaryMarkdown(run: VerifyRun, packageVersion: string, countere
     );
   }
   return lines.join('\n');
+}
+
+/** The "Repeat exactly" lines of summary.md: every flag that matters; budget runs are not bit-repeatable. */
+function repeatLines(run: VerifyRun): string[] {
+  const base = { seed: run.seed, edition: run.edition, scale: run.scale, claimIds: run.claimIds };
+  if (run.budgetMs === null) return [`Repeat exactly: \`${repeatCommand({ ...base, runs: run.runsPerClaim, ...(run.runsPerClaim === null ? { budget: 'none' as const } : {}) })}\``];
+  // A fixed count that gives every claim the budget stopped at least the inputs it judged here.
+  const stopped = run.results.filter((r) => r.verdict !== 'skipped' && !r.complete).map((r) => r.runs);
+  const most = stopped.length === 0 ? null : Math.max(1, ...stopped);
+  return [
+    `This run was limited by a wall-clock budget (${Math.round(run.budgetMs / 1000)} s): how far each claim got depends on the machine, so it is **not bit-repeatable**.`,
+    `Repeatable runs with the same seed: \`${repeatCommand({ ...base, runs: run.runsPerClaim, budget: 'none' })}\` (each claim's full default runs, no time limit)` +
+      (run.runsPerClaim === null && most !== null ? ` or \`${repeatCommand({ ...base, runs: most })}\` (a fixed ${most} inputs per claim, at least what each claim the budget stopped judged here)` : ''),
+  ];
 }
 
 /** A filesystem-safe timestamp, e.g. 2026-11-28T09-41-03Z. */

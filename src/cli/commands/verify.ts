@@ -18,8 +18,29 @@ import type { CommandContext } from '../main.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { parseChoice, parseInteger, parseSeed } from '../parse.ts';
 import { UsageError, EXIT_FAILURE } from '../errors.ts';
+import { claimEdition } from '../../check/claim.ts';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
-/** Default wall-clock budget of `npm run verify` (issue 4: at most 10 minutes on 2 cores). */
+/** Exit code after Ctrl-C: 128 + SIGINT (2), the shell convention. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Refuses an output location that cannot hold the report, before any claim runs: `--out` must
+ * be a directory or not exist yet, below a directory.
+ */
+export function checkOutputDir(flag: string, dir: string): void {
+  let p = resolve(dir);
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new UsageError(`${flag}: '${dir}' exists and is not a directory`);
+  while (!existsSync(p)) {
+    const parent = dirname(p);
+    if (parent === p) return;
+    p = parent;
+  }
+  if (!statSync(p).isDirectory()) throw new UsageError(`${flag}: '${p}' is not a directory, so '${dir}' cannot be created`);
+}
+
+/** Default wall-clock budget of `npm run verify`: at most 10 minutes on 2 cores. */
 export const DEFAULT_VERIFY_BUDGET = '10m';
 
 interface VerifyFlags {
@@ -43,8 +64,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
   program
     .command('verify')
     .description('check every claim of the paper on random configurations and write the report')
-    .option('--budget <duration>', 'wall-clock budget for all claims, e.g. 90s, 10m (time-limited runs are not bit-repeatable; use --runs)')
-    .option('--runs <n>', 'inputs per claim (exactly repeatable with --seed)')
+    .option('--budget <duration>', `wall-clock budget for all claims, e.g. 90s, 10m, or 'none' (default ${DEFAULT_VERIFY_BUDGET} unless --runs is given; budget runs are not bit-repeatable: use --runs or --budget none)`)
+    .option('--runs <n>', 'inputs per claim (up to 4x more while a coverage requirement is undecided), exactly repeatable with --seed; --runs alone has no time limit')
     .option('--seed <int>', 'seed of the whole run (default: random, printed)')
     .option('--claims <ids>', 'comma-separated claim ids (default: all)')
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')
@@ -57,7 +78,15 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--json', 'print results.json to stdout instead of the table')
     .action(async (flags: VerifyFlags & { list?: boolean }) => {
       if (flags.list === true) {
-        ctx.io.out(table(['claim', 'section', 'expectation', 'title'], CLAIMS.map((c) => [c.id, c.section, c.expectation, c.title])) + '\n');
+        if (flags.json === true) {
+          const claims = CLAIMS.map((c) => ({
+            id: c.id, title: c.title, section: c.section, edition: c.edition, editions: c.editions ?? null,
+            pinned: c.pinned === true, expectation: c.expectation, exhaustive: c.exhaustive === true, runs: c.runs,
+          }));
+          ctx.io.out(JSON.stringify({ schemaVersion: 1, claims }, null, 2) + '\n');
+        } else {
+          ctx.io.out(table(['claim', 'section', 'edition', 'expectation', 'title'], CLAIMS.map((c) => [c.id, c.section, c.editions?.join('|') ?? c.edition, c.expectation, c.title])) + '\n');
+        }
         return;
       }
       const edition: Edition = parseChoice('--edition', flags.edition, EDITIONS);
@@ -65,22 +94,44 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseSeed('--seed', flags.seed);
       const runsPerClaim = flags.runs === undefined ? undefined : parseInteger('--runs', flags.runs);
       // With --runs (and no --budget) the run is exactly repeatable: no wall-clock limit at all.
-      const budget = flags.budget ?? (flags.runs === undefined ? DEFAULT_VERIFY_BUDGET : undefined);
-      const budgetMs = budget === undefined ? undefined : parseDuration(budget);
+      // `--budget none`: each claim's default runs, no time limit (bit-repeatable).
+      const budget = flags.budget === 'none' ? undefined : flags.budget ?? (flags.runs === undefined ? DEFAULT_VERIFY_BUDGET : undefined);
+      const budgetMs = budget === undefined ? undefined : parseDuration(budget, '--budget');
       const claims = selectClaims(flags.claims);
+      if (flags.claims !== undefined && !claims.some((c) => claimEdition(c, edition) !== null)) {
+        throw new UsageError(`--claims: none of ${claims.map((c) => c.id).join(', ')} has a form in edition ${edition} (see 'dpocheck verify --list')`);
+      }
+      checkOutputDir('--out', flags.out);
+      if (flags.store !== false) checkOutputDir('--store', flags.store);
       const json = flags.json === true;
       if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
       const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
-      const run = await verifyClaims(claims, {
+      const abort = new AbortController();
+      const onSigint = (): void => {
+        // A second Ctrl-C does not wait for the input in flight.
+        if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
+        if (!json) ctx.io.err('\ndpocheck verify: interrupted; finishing the input in flight, then writing the partial report (Ctrl-C again to quit now)\n');
+        abort.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const claimIds = flags.claims === undefined ? null : claims.map((c) => c.id);
+      let run;
+      try {
+      run = await verifyClaims(claims, {
         seed,
         edition,
         scale,
+        claimIds,
+        signal: abort.signal,
         ...(runsPerClaim !== undefined ? { runsPerClaim } : {}),
         ...(budgetMs !== undefined ? { budgetMs } : {}),
         onClaimStart: (claim, i, n, runs) => progress.start(`${claim.id} (${i + 1}/${n})`, runs),
         onTrial: (done) => progress.update(done),
         onClaimEnd: (r) => progress.stop(`${r.id}: ${r.verdict}`),
       });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
       const stored: Record<string, string> = {};
       if (flags.store !== false) {
         for (const r of run.results) {
@@ -97,12 +148,18 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         ctx.io.out(
           table(
             ['claim', 'verdict', 'runs', 'worst slack', '95% upper', 'reason'],
-            run.results.map((r) => [r.id, r.verdict, `${r.effectiveRuns}/${r.runs}`, fmt(r.worstSlack), fmt(r.upperConfidence), r.reason]),
+            run.results.map((r) => [r.id, r.verdict === 'skipped' ? 'skipped (edition)' : r.verdict, `${r.effectiveRuns}/${r.runs}`, fmt(r.worstSlack), fmt(r.upperConfidence), r.reason]),
           ) + '\n',
         );
         for (const [id, file] of Object.entries(counterexampleFiles)) ctx.io.out(`counterexample ${id}: npx dpocheck replay ${file}\n`);
         ctx.io.out(`report: ${dir}/summary.md (seed ${seed})\n`);
       }
-      if (run.failed) ctx.exitCode = EXIT_FAILURE;
+      if (run.interrupted) {
+        ctx.io.err(`dpocheck verify: interrupted; partial report written to ${dir}\n`);
+        ctx.exitCode = EXIT_INTERRUPTED;
+      } else if (run.failed) ctx.exitCode = EXIT_FAILURE;
+      if (!run.interrupted && run.budgetSpent && !json) {
+        ctx.io.err('dpocheck verify: budget spent before every claim had its full runs (see summary.md for a bit-repeatable command)\n');
+      }
     });
 }

@@ -253,6 +253,19 @@ function runLawSeed(s: LawSettings, seed: number) {
   return runLaw({ settings: { ...s, seed }, shard: { index: 1, count: 2 } });
 }
 
+describe('departures', () => {
+  it('heavy tails fall back to Monte Carlo and never report a worst concept as exact; anisotropic noise stays exact', async () => {
+    const heavy = validateSettings({ ...base, Ks: [2], Qs: [4], tokens: ['distinct'], departures: [{ id: 'heavy-tail', magnitude: 0.3 }], testSize: 300 });
+    const out = lawResults((await runLaw({ settings: heavy, shard: WHOLE_GRID })).state);
+    expect(out.cells[0]!.exact).toBe(false);
+    expect(out.cells[0]!.worstConceptError).toBeNull();
+    const aniso = validateSettings({ ...base, Ks: [2], Qs: [4], tokens: ['distinct'], departures: [{ id: 'anisotropic', magnitude: 10 }] });
+    const out2 = lawResults((await runLaw({ settings: aniso, shard: WHOLE_GRID })).state);
+    expect(out2.cells[0]!.exact).toBe(true);
+    expect(cellConfig(aniso, { regime: { tokens: 'distinct', noise: aniso.noises[0]! }, K: 2, Q: 4 }, 0).departures.noise).toEqual({ kind: 'anisotropic', ratio: 10 });
+  });
+});
+
 describe('settings validation (one InvalidInputError)', () => {
   it.each([
     [{ d: 2 }, /d: must be >= K\+1/],

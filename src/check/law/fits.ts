@@ -139,7 +139,9 @@ export function weightedLeastSquares(model: Model, x: readonly number[], y: read
 function rSquared(y: readonly number[], fitted: readonly number[]): number | null {
   const mean = y.reduce((a, b) => a + b, 0) / y.length;
   const ssTot = y.reduce((s, v) => s + (v - mean) ** 2, 0);
-  if (!(ssTot > 0)) return null;
+  // All y equal up to rounding (e.g. a flat Q̂_min): R² is undefined, not a ratio of rounding errors.
+  const scale = y.reduce((s, v) => s + v * v, 0);
+  if (!(ssTot > 1e-24 * scale)) return null;
   const ssRes = y.reduce((s, v, i) => s + (v - fitted[i]!) ** 2, 0);
   return 1 - ssRes / ssTot;
 }

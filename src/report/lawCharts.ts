@@ -8,7 +8,8 @@
  * Errors below {@link ERROR_FLOOR} are not drawn (a log axis over 60 decades hides the bands).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { LawResults } from '../check/law/results.ts';
+import { lawResults, type LawResults } from '../check/law/results.ts';
+import { readLawState } from '../check/law/state.ts';
 import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './charts.ts';
 
 /** Smallest error drawn. Ours: six decades below the η = 0.05 of interest keep the bands readable. */
@@ -121,4 +122,13 @@ export async function lawCharts(results: LawResults): Promise<Record<string, str
     out[`learning-curves-${slug}.svg`] = await renderSvg(learningCurvesSpec(results, tokens, noise));
   }
   return out;
+}
+
+/**
+ * For `verify --law-run <dir>`: reads the law run now (an unreadable directory is bad input
+ * before any work starts) and returns a renderer of its charts, named `law-<chart>.svg`.
+ */
+export function lawRunCharts(dir: string): () => Promise<Record<string, string>> {
+  const results = lawResults(readLawState(dir));
+  return async () => Object.fromEntries(Object.entries(await lawCharts(results)).map(([name, svg]) => [`law-${name}`, svg]));
 }

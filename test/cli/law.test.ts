@@ -90,6 +90,20 @@ describe('dpocheck law: JSON, shards and merge', () => {
   });
 });
 
+describe('dpocheck verify --law-run', () => {
+  it('adds the law charts to the verify report; a directory that is not a law run is bad input', async () => {
+    const root = tmp();
+    expect((await cli(['law', '--K', '1,2', '--Q', '2,4', '--datasets', '2', '--d', '3', '--dir', join(root, 'law'), '--json'])).code).toBe(0);
+    const r = await cli(['verify', '--claims', 'token-factor', '--runs', '1', '--scale', 'small', '--seed', '1', '--no-store', '--out', join(root, 'v'), '--law-run', join(root, 'law')]);
+    expect(r.code).toBe(0);
+    const charts = readdirSync(join(root, 'v', 'latest', 'charts'));
+    expect(charts).toEqual(expect.arrayContaining(['law-qmin.svg', 'law-error-vs-K-shared-pair-m=32.svg']));
+    const bad = await cli(['verify', '--claims', 'token-factor', '--runs', '1', '--out', join(root, 'w'), '--law-run', root]);
+    expect(bad.code).toBe(2);
+    expect(existsSync(join(root, 'w'))).toBe(false);
+  });
+});
+
 describe('dpocheck law: Ctrl-C', () => {
   it('a real SIGINT exits 130 keeping what was measured; --resume completes it', async () => {
     const root = tmp();

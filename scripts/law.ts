@@ -248,6 +248,20 @@ ${firstOrderReading(results)}
 
 ${paperTablesMarkdown(paper)}
 
+## An independent check
+
+\`scripts/law_check.py\` recomputes the cells of a law run in numpy/scipy with its own random draws,
+its own integrator (solve_ivp in W-space) and its own normal tail, and compares the two 95% intervals.
+When this page was written, on
+
+\`\`\`sh
+npx dpocheck law --tokens shared-pair,distinct,z=2 --K 2,4,8 --Q 4,16 --d 12 --v 0.5 --lb 0.4 --datasets 10 --seed 11 --json > law.json
+python3 scripts/law_check.py law.json --datasets 20 --cells 18
+\`\`\`
+
+all 18 cells agreed (the vitest suite also compares each training set's error with an r-space RK4
+computation of the same flow, to 1e-6 relative: test/check/law.test.ts).
+
 ## Every run
 
 Full tables (every cell, every fit): ${Object.keys(RUN_FLAGS).map((n) => `[${n}](law/${n}-law.md)`).join(', ')}.

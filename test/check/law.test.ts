@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Budget } from '../../src/check/law/budget.ts';
 import { fitErrorVsK, fitQmin } from '../../src/check/law/fits.ts';
-import { cellConfig, cellsOf, LAW_SCHEMA_VERSION, validateSettings, type LawSettings, type Regime } from '../../src/check/law/grid.ts';
+import { cellConfig, cellsOf, DEFAULT_ETA, DEFAULT_KS, DEFAULT_NOISE_MULTIPLIER, DEFAULT_QS, LAW_SCHEMA_VERSION, validateSettings, type LawSettings, type Regime } from '../../src/check/law/grid.ts';
 import { measureDataset, type CellSummary } from '../../src/check/law/measureCell.ts';
 import { studentTQuantile } from '../../src/check/law/meanInterval.ts';
 import { paperTableFits } from '../../src/check/law/paperTables.ts';
@@ -145,6 +145,19 @@ describe('THEORY §9 predictions', () => {
 function cell(Q: number, high: number, mean = high / 2): CellSummary {
   return { K: 1, Q, tokens: 'distinct', noise: 'm=1', v: 1, d: 2, lb: 0.5, datasets: 3, datasetsPlanned: 3, complete: true, testError: mean, testErrorLow: 0, testErrorHigh: high, lnTestError: Math.log(mean), worstConceptError: mean, worstConceptErrorHigh: high, lnWorstConceptError: Math.log(mean), predicted: mean, lnPredicted: Math.log(mean), exact: true, trainMarginMin: 0, trainMarginMean: 0, trainMarginMax: 0, trainError: 0 };
 }
+
+describe('defaults (chosen from THEORY §9)', () => {
+  it('put the predicted Q̂_min of both default regimes inside the default Q grid at every default K', () => {
+    const d = Math.max(...DEFAULT_KS) + 1;
+    for (const kind of ['shared-pair', 'distinct'] as const) {
+      for (const K of DEFAULT_KS) {
+        const q = predictedQmin({ kind }, K, DEFAULT_ETA, { kind: 'relative', m: DEFAULT_NOISE_MULTIPLIER }, d)!;
+        expect(q).toBeGreaterThan(DEFAULT_QS[0]!);
+        expect(q).toBeLessThan(DEFAULT_QS[DEFAULT_QS.length - 1]!);
+      }
+    }
+  });
+});
 
 describe('Q̂_min', () => {
   const s = validateSettings({ ...base, Ks: [1], Qs: [1, 2, 4, 8, 16] });

@@ -90,6 +90,18 @@ describe('dpocheck law: JSON, shards and merge', () => {
   });
 });
 
+describe('dpocheck law --budget', () => {
+  it('leaves what does not fit for --resume and says so', async () => {
+    const dir = join(tmp(), 'b');
+    const r = await cli(['law', '--K', '1,2', '--Q', '2,4', '--datasets', '2', '--d', '3', '--budget', '1ms', '--dir', dir, '--json', '--no-charts']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/budget spent; kept what was measured, \d+ training sets left/);
+    expect(JSON.parse(r.out).complete).toBe(false);
+    const done = await cli(['law', '--resume', dir, '--json', '--no-charts']);
+    expect(JSON.parse(done.out).complete).toBe(true);
+  });
+});
+
 describe('dpocheck verify --law-run', () => {
   it('adds the law charts to the verify report; a directory that is not a law run is bad input', async () => {
     const root = tmp();

@@ -86,7 +86,8 @@ export function qminSpec(results: LawResults): TopLevelSpec {
       K: q.K,
       series: `${q.tokens}, ${q.noise}`,
       Q: q.status === 'found' ? q.Q! : qMax,
-      low: q.status === 'found' ? (q.low ?? q.Q! / 2) : qMax,
+      // A first grid point has the interval (0, Q]: drawn as the point alone (0 has no place on a log axis).
+      low: q.status === 'found' ? (q.low ?? q.Q!) : qMax,
       high: q.status === 'found' ? q.Q! : qMax,
       kind: q.status === 'found' ? 'measured Q̂_min (grid interval)' : `none up to Q_max = ${qMax}`,
     }));

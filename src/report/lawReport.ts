@@ -67,7 +67,7 @@ export function lawMarkdown(r: LawResults): string {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const q of r.qmin) {
-    const interval = q.status === 'found' ? `(${q.low ?? 0}, ${q.high}]` : q.status === 'none' ? `> ${q.low}` : 'incomplete';
+    const interval = q.status === 'found' ? (q.low === null ? `≤ ${q.high}` : `(${q.low}, ${q.high}]`) : q.status === 'none' ? `> ${q.low}` : 'incomplete';
     out.push(`| ${q.tokens} | ${q.noise} | ${q.K} | ${q.status === 'found' ? q.Q : q.status} | ${interval} | ${q.predicted === null ? 'none (floor)' : fmt(q.predicted)} | ${q.theorem43} | ${q.status === 'none' ? fmt(q.floor) : ''} |`);
   }
   const qfits = r.fits.filter((f) => f.target === 'qmin');

@@ -128,7 +128,7 @@ export function qminTable(r: LawResults): string {
   const lines = ['tokens        noise   K     Q̂_min  interval      §9 pred.  Thm 4.3'];
   for (const q of r.qmin) {
     const val = q.status === 'found' ? String(q.Q) : q.status === 'none' ? 'none' : '…';
-    const iv = q.status === 'found' ? `(${q.low ?? 0}, ${q.high}]` : q.status === 'none' ? `> ${q.low} (floor ${fmt(q.floor)})` : 'incomplete';
+    const iv = q.status === 'found' ? (q.low === null ? `≤ ${q.high}` : `(${q.low}, ${q.high}]`) : q.status === 'none' ? `> ${q.low} (floor ${fmt(q.floor)})` : 'incomplete';
     lines.push(`${q.tokens.padEnd(13)} ${q.noise.padEnd(7)} ${String(q.K).padEnd(5)} ${val.padEnd(6)} ${iv.padEnd(13)} ${(q.predicted === null ? 'none' : fmt(q.predicted)).padEnd(9)} ${q.theorem43}`);
   }
   return lines.join('\n') + '\n';

@@ -43,7 +43,7 @@ function seriesSpec(points: readonly SeriesPoint[], xTitle: string, seriesTitle:
   const data = points.filter((p) => p.y >= ERROR_FLOOR || p.predicted >= ERROR_FLOOR).map((p) => ({ ...p, y: clip(p.y), low: clip(p.low), high: clip(p.high), predicted: clip(p.predicted) }));
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { type: 'log' } } as const;
   const yScale = { type: 'log', domain: [ERROR_FLOOR, 1] } as const;
-  const color = { field: 'series', type: 'nominal', title: seriesTitle, sort } as const;
+  const color = { field: 'series', type: 'nominal', title: seriesTitle, sort, legend: { symbolOpacity: 1, symbolType: 'stroke' } } as const;
   return {
     ...frame(title),
     data: { values: data },
@@ -66,7 +66,7 @@ export function errorVsKSpec(results: LawResults, tokens: string, noise: string)
   const cells = results.cells.filter((c) => c.tokens === tokens && c.noise === noise);
   const Qs = spread([...new Set(cells.map((c) => c.Q))].sort((a, b) => a - b), 6);
   const pts = cells.filter((c) => Qs.includes(c.Q)).map((c) => ({ x: c.K, series: `Q = ${c.Q}`, y: c.testError, low: c.testErrorLow, high: c.testErrorHigh, predicted: c.predicted }));
-  return seriesSpec(pts, 'K (number of values, log)', 'samples per cluster', `Test error vs K: ${tokens}, ${noise} (dashed: THEORY §9)`, Qs.map((Q) => `Q = ${Q}`));
+  return seriesSpec(pts, 'K (number of values, log)', 'Q', `Test error vs K: ${tokens}, ${noise} (dashed: THEORY §9)`, Qs.map((Q) => `Q = ${Q}`));
 }
 
 /** Learning curves: test error against Q, one series per K. */
@@ -74,7 +74,7 @@ export function learningCurvesSpec(results: LawResults, tokens: string, noise: s
   const cells = results.cells.filter((c) => c.tokens === tokens && c.noise === noise);
   const Ks = spread([...new Set(cells.map((c) => c.K))].sort((a, b) => a - b), 8);
   const pts = cells.filter((c) => Ks.includes(c.K)).map((c) => ({ x: c.Q, series: `K = ${c.K}`, y: c.testError, low: c.testErrorLow, high: c.testErrorHigh, predicted: c.predicted }));
-  return seriesSpec(pts, 'Q (samples per cluster, log)', 'values', `Learning curves: ${tokens}, ${noise} (dashed: THEORY §9)`, Ks.map((K) => `K = ${K}`));
+  return seriesSpec(pts, 'Q (samples per cluster, log)', 'K', `Learning curves: ${tokens}, ${noise} (dashed: THEORY §9)`, Ks.map((K) => `K = ${K}`));
 }
 
 /** Q̂_min(K) for every regime, with THEORY §9's prediction and Theorem 4.3's Q_min(K). */
@@ -91,7 +91,9 @@ export function qminSpec(results: LawResults): TopLevelSpec {
       high: q.status === 'found' ? q.Q! : qMax,
       kind: q.status === 'found' ? 'measured Q̂_min (grid interval)' : `none up to Q_max = ${qMax}`,
     }));
-  const predicted = results.qmin.filter((q) => q.predicted !== null && q.predicted >= 0.1).map((q) => ({ K: q.K, series: `${q.tokens}, ${q.noise}`, Q: q.predicted! }));
+  // The prediction is drawn down to half the first grid point: below it nothing was measured.
+  const qLow = results.settings.Qs[0]! / 2;
+  const predicted = results.qmin.filter((q) => q.predicted !== null && q.predicted >= qLow).map((q) => ({ K: q.K, series: `${q.tokens}, ${q.noise}`, Q: q.predicted! }));
   const theorem = [...new Map(results.qmin.map((q) => [q.K, q.theorem43])).entries()].map(([K, Q]) => ({ K, Q, series: 'Theorem 4.3: 2KQ²e^{−Q/45} < η' }));
   const x = { field: 'K', type: 'quantitative', title: 'K (number of values, log)', scale: { type: 'log' } } as const;
   const yScale = { type: 'log' } as const;

@@ -53,7 +53,7 @@ export function lawMarkdown(r: LawResults): string {
   const out: string[] = [
     '# Measured scaling law (THEORY §9)',
     '',
-    `Grid K ∈ {${s.Ks.join(', ')}} × Q ∈ {${s.Qs.join(', ')}}, tokens ${s.tokens.join(', ')}, noise ${s.noises.map((n) => (n.kind === 'relative' ? `v = ${n.m}/(32√Q)` : `v = ${n.v}`)).join(', ')}, d = ${s.d}, l_b = ${s.lb}, β = ${s.beta}, τ = ${s.tau}; ${s.datasets} training sets per cell; ${training}; seed ${s.seed}` +
+    `Grid K ∈ {${s.Ks.join(', ')}} × Q ∈ {${s.Qs.join(', ')}}, tokens ${s.tokens.join(', ')}, noise ${s.noises.map((n) => (n.kind === 'relative' ? `v = m/(32√Q) with m = ${n.m}` : `v = ${n.v}`)).join(', ')}, d = ${s.d}, l_b = ${s.lb}, β = ${s.beta}, τ = ${s.tau}; ${s.datasets} training sets per cell; ${training}; seed ${s.seed}` +
       (s.departures.length > 0 ? `; departures ${s.departures.map((d) => `${d.id}=${d.magnitude}`).join(', ')}` : '') +
       '.',
     '',

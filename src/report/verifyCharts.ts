@@ -72,10 +72,13 @@ export async function verifyCharts(run: VerifyRun): Promise<Record<string, strin
   // on a log axis, never a "0 observed" arrow.
   const points = details.map((d) => {
     const ln = typeof d['lnTestError'] === 'number' ? (d['lnTestError'] as number) : Math.log(d['testError'] as number);
-    const lnHigh = d['exactRisk'] === true ? ln : Math.log(d['ciHigh'] as number);
-    const lnLow = d['exactRisk'] === true ? ln : Math.log(d['ciLow'] as number);
+    const exact = d['exactRisk'] === true;
+    const lnHigh = exact ? ln : Math.log(d['ciHigh'] as number);
+    // Monte Carlo (heavy tails only): 0 errors say "at most ciHigh", drawn there, not at infinity.
+    const lnLow = exact ? ln : (d['ciLow'] as number) > 0 ? Math.log(d['ciLow'] as number) : lnHigh;
+    const lnPoint = exact || (d['testError'] as number) > 0 ? ln : lnHigh;
     const finite = (x: number): number => (Number.isFinite(x) ? -x / Math.LN10 : NEGLOG10_OF_ZERO);
-    return { Q: d['Q'] as number, K: d['K'] as number, testError: finite(ln), ciHigh: finite(lnHigh), ciLow: finite(lnLow), raw: d['testError'] as number, rawHigh: d['ciHigh'] as number };
+    return { Q: d['Q'] as number, K: d['K'] as number, testError: finite(lnPoint), ciHigh: finite(lnHigh), ciLow: finite(lnLow), raw: d['testError'] as number, rawHigh: d['ciHigh'] as number };
   });
   if (points.length > 0) {
     charts['generalization.svg'] = await generalizationChart({

@@ -25,6 +25,8 @@ const QMIN_KS = [1, 2, 4, 8, 10, 16, 32, 64, 100, 1000];
  * deterministic, so ln R = −∞). Ours: 1e15 decades, above any finite exact error of these configurations.
  */
 const NEGLOG10_OF_ZERO = 1e15;
+/** Factor around the measured Q range over which the bound is drawn: the chart's own axis padding (QUANTITY_AXIS_PADDING in charts.ts), so a K with one Q still gets a segment inside the plot. */
+const BOUND_MARGIN = 1.15;
 /** Points per K at which the bound curve is sampled. */
 const BOUND_GRID = 64;
 
@@ -33,8 +35,9 @@ function boundSamples(points: ReadonlyArray<{ Q: number; K: number }>): Array<{ 
   const out: Array<{ Q: number; K: number; bound: number }> = [];
   for (const K of [...new Set(points.map((p) => p.K))].sort((a, b) => a - b)) {
     const qs = points.filter((p) => p.K === K).map((p) => p.Q);
-    const lo = Math.log(Math.min(...qs));
-    const hi = Math.log(Math.max(...qs));
+    // A factor BOUND_MARGIN around the measured Q, so that a K with one measured Q still gets a curve.
+    const lo = Math.log(Math.max(1, Math.min(...qs) / BOUND_MARGIN));
+    const hi = Math.log(Math.max(...qs) * BOUND_MARGIN);
     const grid = new Set<number>();
     for (let k = 0; k <= BOUND_GRID; k++) grid.add(Math.round(Math.exp(lo + ((hi - lo) * k) / BOUND_GRID)));
     for (const Q of [...grid].sort((a, b) => a - b)) {

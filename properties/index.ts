@@ -23,6 +23,8 @@ import { failureMode } from './failure-mode.ts';
 import { gpoIpo } from './gpo-ipo.ts';
 import { gpoSlic } from './gpo-slic.ts';
 import { multitokenIdentity } from './multitoken-identity.ts';
+import { lawSharedFloor } from './law-shared-floor.ts';
+import { lawDistinctFlat } from './law-distinct-flat.ts';
 
 /** Every claim, in report order. */
 export const CLAIMS: ReadonlyArray<Claim<any>> = [
@@ -46,6 +48,8 @@ export const CLAIMS: ReadonlyArray<Claim<any>> = [
   gpoIpo,
   gpoSlic,
   multitokenIdentity,
+  lawSharedFloor,
+  lawDistinctFlat,
 ];
 
 /** Looks a claim up by id. */

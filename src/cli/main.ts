@@ -14,6 +14,7 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerBackends } from './commands/backends.ts';
 import { registerExplore } from './commands/explore.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerLaw } from './commands/law.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerVerify(program, ctx);
   registerExplore(program, ctx);
   registerMerge(program, ctx);
+  registerLaw(program, ctx);
   registerReplay(program, ctx);
   registerBackends(program, ctx);
   for (const cmd of program.commands) {

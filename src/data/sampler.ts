@@ -112,16 +112,7 @@ function noiseFiller(noise: NoiseModel, v: number, d: number): NoiseFiller {
     case 'isotropic':
       return (s, out, off) => s.fillNormal(out, off, off + d, v);
     case 'anisotropic': {
-      // Variance multipliers s_j = ratio^{j/(d-1)} (geometric from 1 to ratio), divided by
-      // their mean so that the average per-coordinate variance is exactly v² (up to rounding).
-      const mult = new Float64Array(d);
-      let sum = 0;
-      for (let j = 0; j < d; j++) {
-        mult[j] = d === 1 ? 1 : Math.pow(noise.ratio, j / (d - 1));
-        sum += mult[j];
-      }
-      const std = new Float64Array(d);
-      for (let j = 0; j < d; j++) std[j] = v * Math.sqrt(mult[j] / (sum / d));
+      const std = noiseStdDevs(noise, v, d)!;
       return (s, out, off) => {
         s.fillNormal(out, off, off + d, 1);
         for (let j = 0; j < d; j++) out[off + j] *= std[j];
@@ -135,6 +126,31 @@ function noiseFiller(noise: NoiseModel, v: number, d: number): NoiseFiller {
         for (let j = 0; j < d; j++) out[off + j] = scale * s.studentT(dof);
       };
     }
+  }
+}
+
+/**
+ * Per-coordinate standard deviations of a Gaussian noise law (THEORY §3: v for every coordinate;
+ * anisotropic departure: v·sqrt(s_j / mean s) with s_j = ratio^{j/(d-1)}, so the mean variance is
+ * v²), or null for a law that is not Gaussian (Student-t). The sampler draws with exactly these.
+ */
+export function noiseStdDevs(noise: NoiseModel, v: number, d: number): Float64Array | null {
+  switch (noise.kind) {
+    case 'isotropic':
+      return new Float64Array(d).fill(v);
+    case 'anisotropic': {
+      const mult = new Float64Array(d);
+      let sum = 0;
+      for (let j = 0; j < d; j++) {
+        mult[j] = d === 1 ? 1 : Math.pow(noise.ratio, j / (d - 1));
+        sum += mult[j];
+      }
+      const std = new Float64Array(d);
+      for (let j = 0; j < d; j++) std[j] = v * Math.sqrt(mult[j] / (sum / d));
+      return std;
+    }
+    case 'student-t':
+      return null;
   }
 }
 

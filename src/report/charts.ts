@@ -36,6 +36,9 @@ export const MAX_LEGEND_ENTRIES = 10;
 /** Above this many heatmap cells, the per-cell rate labels are dropped (they would overlap). */
 export const MAX_LABELLED_CELLS = 144;
 
+/** Smallest −log10 value drawn in 'neglog10' charts (an error of 10^{-0.01} ≈ 0.98). */
+export const NEGLOG_FLOOR = 0.01;
+
 /** Factor of margin around the Q range on a log axis (15%: the end points are not on the frame). */
 const QUANTITY_AXIS_PADDING = 1.15;
 
@@ -249,6 +252,13 @@ export interface GeneralizationInput {
   readonly bound: ((Q: number, K: number) => number) | readonly BoundSample[];
   /** Force (true) or forbid (false) a log y axis; default: log when values span >= `LOG_SCALE_SPAN`. */
   readonly logY?: boolean;
+  /**
+   * 'neglog10': errors and bounds are given as −log10 values, "decades below 1" (exact errors reach
+   * e^{−10^11}, far below float64, THEORY §9), drawn on a log axis so that 3 and 3·10^11 decades
+   * are both readable; no "0 observed" marks; values below {@link NEGLOG_FLOOR} (errors near 1,
+   * vacuous bounds) are drawn at it.
+   */
+  readonly valueScale?: 'linear' | 'neglog10';
   readonly title?: string;
 }
 
@@ -288,11 +298,12 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
     requireFinite(`bound[${i}].Q`, c.Q);
     requireFinite(`bound[${i}].bound`, c.bound);
   });
+  const log10Values = input.valueScale === 'neglog10';
   const values = [...input.points.flatMap((p) => [p.testError, p.ciHigh, p.ciLow ?? p.testError]), ...curve.map((c) => c.bound)];
-  const logY = input.logY ?? (values.every((v) => v >= 0) && span(values) >= LOG_SCALE_SPAN);
+  const logY = log10Values ? true : (input.logY ?? (values.every((v) => v >= 0) && span(values) >= LOG_SCALE_SPAN));
   const logX = Qs.length > 0 && Math.min(...Qs) > 0 && span(Qs) >= LOG_SCALE_SPAN / 10;
   const positive = values.filter((v) => v > 0);
-  const floor = positive.length > 0 ? Math.min(...positive) / 2 : 1e-6;
+  const floor = log10Values ? NEGLOG_FLOOR : positive.length > 0 ? Math.min(...positive) / 2 : 1e-6;
   const shown = (v: number): number => (logY ? Math.max(v, floor) : v);
   const kLabel = (K: number | undefined): string => (K === undefined ? 'bound' : `K = ${formatNumber(K)}`);
   const points = input.points.map((p) => ({
@@ -301,7 +312,7 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
     error: shown(p.testError),
     low: shown(p.ciLow ?? p.testError),
     high: shown(p.ciHigh),
-    observed: p.testError === 0 ? '0 observed' : 'measured',
+    observed: p.testError === 0 && !log10Values ? '0 observed' : 'measured',
   }));
   const bounds = curve.map((c) => ({ Q: c.Q, series: kLabel(c.K), bound: shown(c.bound) }));
   const series = [...new Set([...Ks.map(kLabel), ...bounds.map((b) => b.series)])];
@@ -316,7 +327,12 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
   } as const;
   const yScale = logY ? { type: 'log' } : { zero: true };
   const colour = { field: 'series', type: 'nominal', title: 'K', sort: series } as const;
-  const yTitle = logY && values.some((v) => v === 0) ? `test error R(P) (0 drawn at ${formatNumber(floor)})` : 'test error R(P)';
+  const yTitle = log10Values
+    ? '−log10 R(P): decades below 1 (higher = smaller)'
+    : logY && values.some((v) => v === 0)
+      ? `test error R(P) (0 drawn at ${formatNumber(floor)})`
+      : 'test error R(P)';
+  const vacuousAt = 1;
   const layers: unknown[] = [
     {
       data: { values: bounds },
@@ -333,15 +349,17 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
             x,
             y: { field: 'error', type: 'quantitative' },
             color: colour,
-            shape: { field: 'observed', type: 'nominal', title: 'test error', scale: { domain: ['measured', '0 observed'], range: ['circle', 'triangle-down'] } },
+            shape: log10Values
+              ? { field: 'observed', type: 'nominal', title: 'test error', scale: { domain: ['measured'], range: ['circle'] }, legend: null }
+              : { field: 'observed', type: 'nominal', title: 'test error', scale: { domain: ['measured', '0 observed'], range: ['circle', 'triangle-down'] } },
           },
         },
       ],
     },
   ];
-  if (curve.some((c) => c.bound > 1)) {
+  if (!log10Values && curve.some((c) => c.bound > vacuousAt)) {
     layers.push({
-      data: { values: [{ y: 1, label: 'bound vacuous above 1' }] },
+      data: { values: [{ y: vacuousAt, label: 'bound vacuous above 1' }] },
       layer: [
         { mark: { type: 'rule', color: '#969696', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
         {
@@ -384,11 +402,15 @@ export function qMinSpec(input: QMinInput): TopLevelSpec {
     return { K: e.K, Q: requireFinite(`empirical[${i}].Q`, e.Q), label: e.label ?? 'empirical' };
   });
   const x = { field: 'K', type: 'quantitative', title: 'K (number of values)', scale: { type: 'log' } } as const;
+  // A log Q axis once the points span a decade, so that one far point (e.g. Q ≈ 1.4e5) does not
+  // squash the curve into a line.
+  const allQ = [...input.curve.map((c) => c.Qmin), ...empirical.map((e) => e.Q)].filter((q) => q > 0);
+  const logQ = allQ.length > 0 && span(allQ) >= LOG_SCALE_SPAN / 10 && allQ.length === input.curve.length + empirical.length;
   const layers: unknown[] = [
     {
       data: { values: [...input.curve].sort((a, b) => a.K - b.K).map((c) => ({ K: c.K, Q: c.Qmin, series: 'Q_min(K) from the bound' })) },
       mark: { type: 'line', point: true, color: '#3182bd' },
-      encoding: { x, y: { field: 'Q', type: 'quantitative', title: 'Q (samples per cluster)', scale: { zero: false } } },
+      encoding: { x, y: { field: 'Q', type: 'quantitative', title: `Q (samples per cluster${logQ ? ', log scale' : ''})`, scale: logQ ? { type: 'log' } : { zero: false } } },
     },
   ];
   if (empirical.length > 0) {

@@ -1,6 +1,6 @@
 /**
  * The SVG charts of the verification report (issue 4): margin trajectories inside the r_L/r_U
- * band, measured test error against the generalisation bound, and the Q_min(K) curve with the
+ * band, the exact test error (THEORY §9, on a log10 scale) against the generalisation bound, and the Q_min(K) curve with the
  * configurations where the measured error stayed below η. Built from the run's own trials where
  * they carry the numbers, and from one seeded example simulation for the trajectories.
  */
@@ -21,26 +21,27 @@ const TRAJECTORIES = 8;
 const ETA = 0.05;
 const QMIN_KS = [1, 2, 4, 8, 10, 16, 32, 64, 100, 1000];
 /**
- * Smallest bound value drawn. Ours: no Monte Carlo estimate here resolves errors below ~1e-5
- * (at most 2·10⁴ test samples), so drawing the bound down to e^{−3000} would only squash the
- * measured points into one line.
+ * −log10 drawn for an error that is exactly 0 (only with zero noise, where the margin is
+ * deterministic, so ln R = −∞). Ours: 1e15 decades, above any finite exact error of these configurations.
  */
-const BOUND_FLOOR = 1e-6;
+const NEGLOG10_OF_ZERO = 1e15;
+/** Factor around the measured Q range over which the bound is drawn: the chart's own axis padding (QUANTITY_AXIS_PADDING in charts.ts), so a K with one Q still gets a segment inside the plot. */
+const BOUND_MARGIN = 1.15;
 /** Points per K at which the bound curve is sampled. */
 const BOUND_GRID = 64;
 
-/** The bound at integer Q (it is defined for integers only), log-spaced over the measured range, per K. */
+/** −log10 of the bound at integer Q (it is defined for integers only), log-spaced over the measured range, per K. */
 function boundSamples(points: ReadonlyArray<{ Q: number; K: number }>): Array<{ Q: number; K: number; bound: number }> {
   const out: Array<{ Q: number; K: number; bound: number }> = [];
   for (const K of [...new Set(points.map((p) => p.K))].sort((a, b) => a - b)) {
     const qs = points.filter((p) => p.K === K).map((p) => p.Q);
-    const lo = Math.log(Math.min(...qs));
-    const hi = Math.log(Math.max(...qs));
+    // A factor BOUND_MARGIN around the measured Q, so that a K with one measured Q still gets a curve.
+    const lo = Math.log(Math.max(1, Math.min(...qs) / BOUND_MARGIN));
+    const hi = Math.log(Math.max(...qs) * BOUND_MARGIN);
     const grid = new Set<number>();
     for (let k = 0; k <= BOUND_GRID; k++) grid.add(Math.round(Math.exp(lo + ((hi - lo) * k) / BOUND_GRID)));
     for (const Q of [...grid].sort((a, b) => a - b)) {
-      const bound = generalizationBound(K, Q, 'v5-main').bound;
-      if (bound >= BOUND_FLOOR) out.push({ Q, K, bound });
+      out.push({ Q, K, bound: -generalizationBound(K, Q, 'v5-main').lnBound / Math.LN10 });
     }
   }
   return out;
@@ -67,23 +68,35 @@ export async function verifyCharts(run: VerifyRun): Promise<Record<string, strin
   });
 
   const thm43 = run.results.find((r) => r.id === 'thm43-generalization');
-  const points = (thm43?.trials ?? [])
+  const details = (thm43?.trials ?? [])
     .map((t) => t.detail)
-    .filter((d): d is Record<string, unknown> => d !== undefined && typeof d['testError'] === 'number')
-    .map((d) => ({ Q: d['Q'] as number, K: d['K'] as number, testError: d['testError'] as number, ciHigh: d['ciHigh'] as number, ciLow: d['ciLow'] as number }));
+    .filter((d): d is Record<string, unknown> => d !== undefined && typeof d['testError'] === 'number');
+  // Exact errors (THEORY §9) reach e^{-10^11}: draw −log10 R(P) (decades below 1) from lnTestError
+  // on a log axis, never a "0 observed" arrow.
+  const points = details.map((d) => {
+    const ln = typeof d['lnTestError'] === 'number' ? (d['lnTestError'] as number) : Math.log(d['testError'] as number);
+    const exact = d['exactRisk'] === true;
+    const lnHigh = exact ? ln : Math.log(d['ciHigh'] as number);
+    // Monte Carlo (heavy tails only): 0 errors say "at most ciHigh", drawn there, not at infinity.
+    const lnLow = exact ? ln : (d['ciLow'] as number) > 0 ? Math.log(d['ciLow'] as number) : lnHigh;
+    const lnPoint = exact || (d['testError'] as number) > 0 ? ln : lnHigh;
+    const finite = (x: number): number => (Number.isFinite(x) ? -x / Math.LN10 : NEGLOG10_OF_ZERO);
+    return { Q: d['Q'] as number, K: d['K'] as number, testError: finite(lnPoint), ciHigh: finite(lnHigh), ciLow: finite(lnLow), raw: d['testError'] as number, rawHigh: d['ciHigh'] as number };
+  });
   if (points.length > 0) {
     charts['generalization.svg'] = await generalizationChart({
       points,
       bound: boundSamples(points),
-      title: 'Theorem 4.3: measured test error (95% CI) against 2KQ²e^{−Q/45}',
+      valueScale: 'neglog10',
+      title: 'Theorem 4.3: exact test error (THEORY §9) against 2KQ²e^{−Q/45}, in decades below 1',
     });
   }
 
   const curve = QMIN_KS.map((K) => ({ K, Qmin: qMin(K, ETA, 'v5-main') }));
-  // Per K, the smallest Q at which the measured error was already below η (95% upper bound):
-  // how far below the theoretical Q_min the measured behaviour sits.
+  // Per K, the smallest Q at which the measured error (exact, or its 95% upper bound) was already
+  // below η: how far below the theoretical Q_min the measured behaviour sits.
   const smallest = new Map<number, number>();
-  for (const p of points) if (p.ciHigh < ETA && p.Q < (smallest.get(p.K) ?? Infinity)) smallest.set(p.K, p.Q);
+  for (const p of points) if (p.rawHigh < ETA && p.Q < (smallest.get(p.K) ?? Infinity)) smallest.set(p.K, p.Q);
   const empirical = [...smallest].sort((a, b) => a[0] - b[0]).map(([K, Q]) => ({ K, Q, label: 'measured < η' }));
   charts['qmin.svg'] = await qMinChart({
     curve,

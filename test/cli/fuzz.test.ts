@@ -139,6 +139,24 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     known: ['budget', 'runs', 'seed', 'claims', 'edition', 'scale', 'out', 'store', 'no-store', 'charts', 'no-charts', 'list', 'json'],
   },
   backends: { base: ['backends'], flags: {}, required: [], known: ['json'] },
+  law: {
+    // Never run without an injected error: a valid law measures a grid.
+    base: ['law', '--K', '1,2', '--Q', '2', '--datasets', '2', '--out', VERIFY_OUT],
+    flags: {
+      '--K': junk.intList, '--Q': junk.intList, '--d': junk.int1, '--v': junk.positive, '--noise-multiplier': junk.positive,
+      '--lb': junk.positive, '--beta': junk.positive, '--tau': junk.positive, '--datasets': junk.int1, '--eta': junk.unit,
+      '--seed': junk.seed, '--budget': junk.duration, '--test-size': junk.int1, '--optimizer': junk.choice(['flow', 'adam']),
+      '--preset': junk.choice(['authors-last-layer']), '--tokens': fc.constantFrom('z=0', 'z=', 'z=1.5', 'z=-1', 'shared', 'pairs', 'z=9'),
+      '--condition': fc.constantFrom('noise=2', 'bogus=1', 'label-noise', 'label-noise=0.9', 'imbalance=0.5', 'heavy-tail=0.5'),
+      '--t-end': fc.oneof(notANumber, fc.constantFrom('0', '-1', '0tau1', 'tau1', '-2tau1')),
+    },
+    required: [],
+    known: [
+      'K', 'Q', 'tokens', 'v', 'noise-multiplier', 'd', 'lb', 'beta', 'tau', 'datasets', 'eta', 't-end', 'optimizer', 'preset',
+      'condition', 'test-size', 'seed', 'shard', 'resume', 'budget', 'out', 'dir', 'charts', 'no-charts', 'paper-tables', 'json',
+    ],
+  },
+
   simulate: {
     base: ['simulate', ...SIM_BASE],
     flags: {

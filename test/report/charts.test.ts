@@ -166,6 +166,26 @@ describe('charts', () => {
     await expect(qMinChart({ curve: [{ K: 0, Qmin: 1 }] })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it('generalization in decades below 1: exact errors far below float64, no "0 observed" marks', async () => {
+    const points = [40, 400, 4000].map((Q) => ({ Q, K: 2, testError: Q ** 3, ciHigh: Q ** 3 }));
+    const bound = points.map((p) => ({ Q: p.Q, K: 2, bound: -(Math.log(4 * p.Q * p.Q) - p.Q / 45) / Math.LN10 }));
+    const spec = generalizationSpec({ points, bound, valueScale: 'neglog10' }) as unknown as { layer: Array<{ data: { values: Array<Record<string, unknown>> } }> };
+    expect(spec.layer[0].data.values.every((v) => (v.bound as number) >= 0.01)).toBe(true); // vacuous bound drawn at the floor
+    const svg = await generalizationChart({ points, bound, valueScale: 'neglog10' });
+    expectWellFormedSvg(svg);
+    const labels = texts(svg);
+    expect(labels).toContain('−log10 R(P): decades below 1 (higher = smaller)');
+    expect(labels).not.toContain('0 observed');
+  });
+
+  it('Q_min(K): a far empirical point switches Q to a log axis instead of squashing the curve', async () => {
+    const curve = [1, 10, 100].map((K) => ({ K, Qmin: 764 + 35 * Math.log2(K) }));
+    const far = await qMinChart({ curve, empirical: [{ K: 1, Q: 140000 }] });
+    expect(texts(far)).toContain('Q (samples per cluster, log scale)');
+    const near = await qMinChart({ curve, empirical: [{ K: 1, Q: 700 }] });
+    expect(texts(near)).toContain('Q (samples per cluster)');
+  });
+
   it('heatmap: one rect per cell, labels in cells, axes in numeric order', async () => {
     const cells = [0.5, 0.25].flatMap((y) => [4, 1, 2].map((x) => ({ x, y, rate: (x * y) / 2, runs: 50 })));
     const opts = collectWarnings();

@@ -11,16 +11,18 @@ import { findingsOf, mergeStates, readState, writeState } from '../../check/expl
 import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts';
 import { timestampName } from '../../report/verifyReport.ts';
 import type { CommandContext } from '../main.ts';
+import { lawRunsIn, mergeLawRuns } from './lawMerge.ts';
 
 export function registerMerge(program: Command, ctx: CommandContext): void {
   program
     .command('merge')
-    .description('combine the run directories of dpocheck explore --shard i/n into one set of findings')
-    .argument('<dirs...>', 'explore run directories (each with a state.json)')
+    .description('combine the run directories of dpocheck explore --shard i/n (or dpocheck law --shard i/n) into one set of findings')
+    .argument('<dirs...>', 'explore run directories (each with a state.json), or law run directories (each with a law-state.json)')
     .option('--out <dir>', 'merged run directory (default reports/<timestamp>/explore)')
     .option('--no-charts', 'skip the SVG charts')
     .option('--json', 'print findings.json to stdout instead of the table')
     .action(async (dirs: string[], flags: { out?: string; charts: boolean; json?: boolean }) => {
+      if (lawRunsIn(dirs)) return mergeLawRuns(dirs, flags, ctx);
       const states = dirs.map((d) => readState(d));
       const merged = mergeStates(states);
       const out = flags.out ?? join('reports', timestampName(), 'explore');

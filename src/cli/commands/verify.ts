@@ -12,6 +12,7 @@ import { parseDuration } from '../../check/duration.ts';
 import { resultsJson, writeVerifyReport } from '../../report/verifyReport.ts';
 import { saveCounterexample } from '../../check/counterexampleStore.ts';
 import { verifyCharts } from '../../report/verifyCharts.ts';
+import { lawRunCharts } from '../../report/lawCharts.ts';
 import { createProgress } from '../../report/progress.ts';
 import { fmt, table } from '../../report/format.ts';
 import type { CommandContext } from '../main.ts';
@@ -45,7 +46,7 @@ export const DEFAULT_VERIFY_BUDGET = '10m';
 
 interface VerifyFlags {
   budget?: string; runs?: string; seed?: string; claims?: string; edition: string; scale: string;
-  json?: boolean; out: string; store: string | false; charts: boolean;
+  json?: boolean; out: string; store: string | false; charts: boolean; lawRun?: string;
 }
 
 /** Selects claims by comma-separated ids; unknown ids are a usage error. */
@@ -75,6 +76,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--no-store', 'do not save counterexamples outside the report')
     .option('--no-charts', 'skip the SVG charts')
     .option('--list', 'list the claims and exit')
+    .option('--law-run <dir>', 'add the charts of a dpocheck law run directory to the report (charts/law-*.svg)')
     .option('--json', 'print results.json to stdout instead of the table')
     .action(async (flags: VerifyFlags & { list?: boolean }) => {
       if (flags.list === true) {
@@ -103,6 +105,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       }
       checkOutputDir('--out', flags.out);
       if (flags.store !== false) checkOutputDir('--store', flags.store);
+      const lawCharts = flags.lawRun === undefined ? undefined : lawRunCharts(flags.lawRun); // reads (and checks) the run before any work
       const json = flags.json === true;
       if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
       const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
@@ -140,7 +143,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
           }
         }
       }
-      const charts = flags.charts === false ? {} : await verifyCharts(run);
+      const charts = flags.charts === false ? {} : { ...(await verifyCharts(run)), ...(lawCharts !== undefined ? await lawCharts() : {}) };
       const { dir, counterexampleFiles } = writeVerifyReport(flags.out, run, PACKAGE_VERSION, charts, stored);
       if (json) {
         ctx.io.out(JSON.stringify(resultsJson(run, PACKAGE_VERSION, counterexampleFiles), null, 2) + '\n');

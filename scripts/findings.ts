@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { dirname, join, relative } from 'node:path';
 import { CLAIMS } from '../properties/index.ts';
-import { exploreSettings, findingsOf, runExploration, type ConfigClaim, type Findings } from '../src/check/explore.ts';
+import { exploreSettings, findingsOf, runExploration, type ConfigClaim, type Findings } from '../src/check/explore/index.ts';
 import { certificateLooseness, type CertificateLooseness } from '../src/check/explore/looseness.ts';
 import { findingsMarkdown, frontierText, writeExploreReport } from '../src/report/exploreReport.ts';
 import { markdownTable } from '../src/report/format.ts';

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Findings, FrontierFinding } from '../check/explore.ts';
+import type { Findings, FrontierFinding } from '../check/explore/index.ts';
 import { departureAxis } from '../data/breaking.ts';
 import { frontierChart, heatmapChart } from './charts.ts';
 import { fmt, markdownTable, table } from './format.ts';

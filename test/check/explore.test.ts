@@ -19,7 +19,7 @@ import {
   searchConclusionFailure,
   shardItems,
   violationScore,
-} from '../../src/check/explore.ts';
+} from '../../src/check/explore/index.ts';
 import { loadCounterexample } from '../../src/check/counterexampleStore.ts';
 import { registerReplay } from '../../src/cli/commands/replay.ts';
 import { bufferIO } from '../../src/cli/io.ts';

@@ -15,7 +15,7 @@ import { registerMerge } from '../../src/cli/commands/merge.ts';
 import { bufferIO } from '../../src/cli/io.ts';
 import { describeError } from '../../src/cli/errors.ts';
 import type { CommandContext } from '../../src/cli/main.ts';
-import { probeConfigs, type Findings } from '../../src/check/explore.ts';
+import { probeConfigs, type Findings } from '../../src/check/explore/index.ts';
 import { DEPARTURE_IDS } from '../../src/data/breaking.ts';
 import { sampleDataset } from '../../src/data/sampler.ts';
 import { simulate } from '../../src/sim/index.ts';

@@ -26,7 +26,7 @@ import {
   type ConfigClaim,
   type ExploreSettings,
   type Shard,
-} from '../../check/explore.ts';
+} from '../../check/explore/index.ts';
 import { parseDuration } from '../../check/duration.ts';
 import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts';
 import { timestampName } from '../../report/verifyReport.ts';

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findingsOf, mergeStates, readState, writeState } from '../../check/explore.ts';
+import { findingsOf, mergeStates, readState, writeState } from '../../check/explore/index.ts';
 import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts';
 import { timestampName } from '../../report/verifyReport.ts';
 import type { CommandContext } from '../main.ts';

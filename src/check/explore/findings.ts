@@ -3,7 +3,7 @@
  * every diagram cell, every targeted search, computed deterministically from the state.
  */
 import { departureAxis, type DepartureId } from '../../data/breaking.ts';
-import { decisionLevelFor, type FrontierStatus, type FrontierStopReason } from '../frontier.ts';
+import { frontierRule, makeProbe, monotonicityContradictions, type FrontierStatus, type FrontierStopReason, type MonotonicityContradiction } from '../frontier.ts';
 import { clopperPearson, type Interval } from '../statistics.ts';
 import { EMPTY_COVERAGE, addCoverage, type CoverageTally } from './judge.ts';
 import { DIAGRAMS } from './diagrams.ts';
@@ -38,9 +38,11 @@ export interface ProbeFinding {
   readonly failures: number;
   readonly runs: number;
   readonly rate: number;
-  /** Clopper–Pearson interval at the level the frontier decided it. */
+  /** The probe's always-valid confidence sequence at the per-probe level (1 − (1 − level)/maxProbes). */
   readonly ci: Interval;
   readonly inconclusive: number;
+  /** Configurations on which the claim threw (counted as runs and failures; saved under errors/). */
+  readonly errors: number;
   readonly coverage: CoverageSummary;
   /** The oracle calls: batch seed and size (re-derive the configurations with `probeConfigs`). */
   readonly batches: ReadonlyArray<{ readonly seed: number; readonly n: number; readonly failures: number; readonly runs: number }>;
@@ -62,6 +64,15 @@ export interface FrontierFinding {
   readonly done: boolean;
   readonly stopReason: FrontierStopReason | null;
   readonly nonMonotone: boolean;
+  /**
+   * Probe pairs whose failure rates fall with the magnitude beyond sampling error: the frontier
+   * assumption (rate non-decreasing in m) is contradicted, and `status` is 'non-monotone'.
+   */
+  readonly contradictions: readonly MonotonicityContradiction[];
+  /** The bracket of the first crossing (under monotonicity, the interval); null if none. */
+  readonly firstCrossing: Interval | null;
+  /** Configurations on which the claim threw, over all probes (counted as failures). */
+  readonly errors: number;
   readonly coverage: CoverageSummary;
   readonly probes: readonly ProbeFinding[];
 }
@@ -72,7 +83,7 @@ export interface DiagramFinding {
   readonly claim: string;
   readonly xLabel: string;
   readonly yLabel: string;
-  readonly cells: ReadonlyArray<{ readonly x: number; readonly y: number; readonly failures: number; readonly runs: number; readonly rate: number | null; readonly ci: Interval | null; readonly done: boolean }>;
+  readonly cells: ReadonlyArray<{ readonly x: number; readonly y: number; readonly failures: number; readonly runs: number; readonly errors: number; readonly rate: number | null; readonly ci: Interval | null; readonly done: boolean }>;
 }
 
 export interface TargetFinding {
@@ -83,11 +94,15 @@ export interface TargetFinding {
 }
 
 /** Format tag of findings.json. */
-export const FINDINGS_FORMAT = 'dpocheck-explore-findings/1';
+export const FINDINGS_FORMAT = 'dpocheck-explore-findings/2';
+
+/** Schema version of findings.json (2: confidence-sequence intervals, indifference zone, monotonicity, errors). */
+export const FINDINGS_SCHEMA_VERSION = 2;
 
 /** The findings of an exploration (deterministic in its state: no times, no shard). */
 export interface Findings {
   readonly format: typeof FINDINGS_FORMAT;
+  readonly schemaVersion: typeof FINDINGS_SCHEMA_VERSION;
   readonly settings: ExploreSettings;
   /** Every item of the plan measured to the end. */
   readonly complete: boolean;
@@ -101,7 +116,7 @@ export interface Findings {
 /** The findings of a state (the full plan; items the state lacks are reported as not run). */
 export function findingsOf(state: ExploreState): Findings {
   const { settings } = state;
-  const decisionLevel = decisionLevelFor(settings.level);
+  const rule = frontierRule({ p: settings.p, level: settings.level, indifference: settings.indifference, maxProbes: settings.maxProbes });
   const plan = planWorkItems(settings);
   const pending = plan.filter((item) => state.items[item.key]?.done !== true).map((item) => item.key);
   const frontiers: FrontierFinding[] = [];
@@ -119,8 +134,9 @@ export function findingsOf(state: ExploreState): Findings {
           failures: p.failures,
           runs: p.runs,
           rate: p.runs === 0 ? 0 : p.failures / p.runs,
-          ci: clopperPearson(p.failures, p.runs, decisionLevel),
+          ci: makeProbe(p.m, p.failures, p.runs, rule).ci,
           inconclusive: p.batches.reduce((a, b) => a + b.inconclusive, 0),
+          errors: p.batches.reduce((a, b) => a + (b.errors ?? 0), 0),
           coverage: coverageSummary(coverage),
           batches: p.batches.map((b) => ({ seed: b.seed, n: b.n, failures: b.failures, runs: b.runs })),
         };
@@ -140,6 +156,9 @@ export function findingsOf(state: ExploreState): Findings {
         done: f?.done ?? false,
         stopReason: f?.result?.stopReason ?? null,
         nonMonotone: f?.result?.nonMonotone ?? false,
+        contradictions: f?.result?.contradictions ?? monotonicityContradictions((f?.probes ?? []).map((p) => makeProbe(p.m, p.failures, p.runs, rule))),
+        firstCrossing: f?.result?.firstCrossing ?? f?.result?.ci ?? null,
+        errors: probes.reduce((a, p) => a + p.errors, 0),
         coverage: coverageSummary(total),
         probes,
       });
@@ -148,7 +167,8 @@ export function findingsOf(state: ExploreState): Findings {
       const failures = c?.batches.reduce((a, b) => a + b.failures, 0) ?? 0;
       const runs = c?.batches.reduce((a, b) => a + b.runs, 0) ?? 0;
       const list = cells.get(item.diagram) ?? [];
-      list.push({ x: item.x, y: item.y, failures, runs, rate: runs === 0 ? null : failures / runs, ci: runs === 0 ? null : clopperPearson(failures, runs), done: c?.done ?? false });
+      const errors = c?.batches.reduce((a, b) => a + (b.errors ?? 0), 0) ?? 0;
+      list.push({ x: item.x, y: item.y, failures, runs, errors, rate: runs === 0 ? null : failures / runs, ci: runs === 0 ? null : clopperPearson(failures, runs), done: c?.done ?? false });
       cells.set(item.diagram, list);
     } else {
       const t = s?.kind === 'target' ? s : null;
@@ -159,5 +179,5 @@ export function findingsOf(state: ExploreState): Findings {
     const spec = DIAGRAMS[id]!;
     return { id, title: spec.title, claim: settings.diagramClaim, xLabel: spec.xLabel, yLabel: spec.yLabel, cells: cells.get(id) ?? [] };
   });
-  return { format: FINDINGS_FORMAT, settings, complete: pending.length === 0, pending, frontiers, diagrams, targets };
+  return { format: FINDINGS_FORMAT, schemaVersion: FINDINGS_SCHEMA_VERSION, settings, complete: pending.length === 0, pending, frontiers, diagrams, targets };
 }

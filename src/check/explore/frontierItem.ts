@@ -5,21 +5,16 @@
  */
 import { departureAxis, type DepartureId } from '../../data/breaking.ts';
 import type { GenOptions } from '../claim.ts';
-import { decisionLevelFor, estimateFrontier, type FrontierProbe } from '../frontier.ts';
-import { clopperPearson } from '../statistics.ts';
-import { judgeConfigs, magnitudeFeasible, probeConfigs, tallyCoverage, type ConfigClaim } from './judge.ts';
+import { estimateFrontier } from '../frontier.ts';
+import { judgeConfigs, magnitudeFeasible, probeConfigs, tallyCoverage, type ConfigClaim, type ThrownCase } from './judge.ts';
 import { keyedSeed } from './target.ts';
 import type { ExploreSettings } from './settings.ts';
 import type { WorkItem } from './plan.ts';
 import type { ItemState, ProbeRecord } from './state.ts';
 import type { ExploreProgress } from './run.ts';
 
+/** Factor by which a range's upper end grows per widening. */
 const RANGE_GROWTH = 4;
-
-/** A FrontierProbe (what estimateFrontier reuses) from a recorded probe. */
-function asFrontierProbe(probe: ProbeRecord, level: number): FrontierProbe {
-  return { m: probe.m, failures: probe.failures, runs: probe.runs, rate: probe.runs === 0 ? 0 : probe.failures / probe.runs, ci: clopperPearson(probe.failures, probe.runs, level) };
-}
 
 /** The next upper end of a range that never failed: ×4, or ×2, capped by the domain and by what the scale can generate. */
 function widerHi(departure: DepartureId, hi: number, scale: GenOptions['scale']): number | null {
@@ -40,14 +35,15 @@ export async function runFrontierItem(
   shouldStop: () => boolean,
   persist: () => void,
   progress: ExploreProgress | undefined,
+  onThrown: (thrown: readonly ThrownCase[], batchSeed: number) => void = () => undefined,
 ): Promise<void> {
   const seed = keyedSeed(settings.seed, `frontier/${item.departure}`);
-  const decisionLevel = decisionLevelFor(settings.level);
   const probes = new Map<number, ProbeRecord>(s.probes.map((p) => [p.m, p]));
   let spent = s.probes.reduce((a, p) => a + p.runs, 0);
   const oracle = async (m: number, n: number, batchSeed: number) => {
     const configs = probeConfigs(item.departure, m, n, batchSeed, genOptions.scale);
-    const batch = await judgeConfigs(claim, configs, genOptions, (c, t) => tallyCoverage(t, item.departure, m, c));
+    const { thrown, ...batch } = await judgeConfigs(claim, configs, genOptions, (c, t) => tallyCoverage(t, item.departure, m, c));
+    if (thrown.length > 0) onThrown(thrown, batchSeed);
     const before = probes.get(m) ?? { m, failures: 0, runs: 0, batches: [] };
     probes.set(m, { m, failures: before.failures + batch.failures, runs: before.runs + batch.runs, batches: [...before.batches, { seed: batchSeed, ...batch }] });
     s.probes = [...probes.values()].sort((a, b) => a.m - b.m);
@@ -63,14 +59,24 @@ export async function runFrontierItem(
       seed,
       p: settings.p,
       level: settings.level,
+      indifference: settings.indifference,
+      maxProbes: settings.maxProbes,
       batchRuns: settings.batchRuns,
       maxRunsPerProbe: settings.runsPerProbe,
       maxTotalRuns: Math.max(0, settings.maxRunsPerItem - spent),
       shouldStop,
-      previous: s.probes.map((p) => asFrontierProbe(p, decisionLevel)),
+      previous: s.probes,
       onProbe: () => persist(),
     });
-    s.result = { status: result.status, frontier: result.frontier, ci: result.ci, stopReason: result.stopReason, nonMonotone: result.nonMonotone };
+    s.result = {
+      status: result.status,
+      frontier: result.frontier,
+      ci: result.ci,
+      stopReason: result.stopReason,
+      nonMonotone: result.nonMonotone,
+      contradictions: result.contradictions,
+      firstCrossing: result.firstCrossing,
+    };
     if (result.stopReason === 'stopped') break;
     const wider = result.status === 'never-fails' && result.stopReason === 'resolved' && s.extensions < settings.rangeExtensions
       ? widerHi(item.departure, s.hi, genOptions.scale)

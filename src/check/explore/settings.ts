@@ -7,7 +7,7 @@ import { DEFAULT_EDITION } from '../../theory/edition.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { DEPARTURE_IDS, departureAxis, type DepartureId } from '../../data/breaking.ts';
 import type { GenOptions } from '../claim.ts';
-import { DEFAULT_FRONTIER_LEVEL, DEFAULT_FRONTIER_P } from '../frontier.ts';
+import { DEFAULT_FRONTIER_LEVEL, DEFAULT_FRONTIER_P, DEFAULT_INDIFFERENCE, DEFAULT_MAX_PROBES } from '../frontier.ts';
 import { DIAGRAMS, DIAGRAM_IDS } from './diagrams.ts';
 
 /**
@@ -40,6 +40,10 @@ export interface ExploreSettings {
   /** Failure probability defining a frontier, and the intended coverage of its interval. */
   readonly p: number;
   readonly level: number;
+  /** Odds ratio either side of p bounding the indifference zone (src/check/frontier.ts). */
+  readonly indifference: number;
+  /** Most magnitudes one frontier measures: its Bonferroni split of 1 − level. */
+  readonly maxProbes: number;
   /** Runs per oracle call, per probe at most, and per frontier item at most. */
   readonly batchRuns: number;
   readonly runsPerProbe: number;
@@ -59,15 +63,17 @@ export interface ExploreSettings {
  */
 export const DEFAULT_EXPLORE_BATCH = 20;
 /**
- * Runs per probe at most. Ours: 100 clean runs show a rate below p = 5% at the decision level
- * (0 failures in 100: upper bound 0.045 at 99%), so a probe that never fails is decided.
+ * Runs per probe at most. Ours: at p = 5% the confidence sequence (src/check/frontier.ts) shows a
+ * probe below the indifference zone after 62 runs without a failure, 138 with 2 failures and
+ * 205 with 5; 200 decides every probe whose rate is under about half of p.
  */
-export const DEFAULT_EXPLORE_RUNS_PER_PROBE = 100;
+export const DEFAULT_EXPLORE_RUNS_PER_PROBE = 200;
 /**
- * Runs per frontier item at most. Ours: about ten probes of 100, which at ~15 ms a small-scale
- * simulation is ~15 s per (departure, claim).
+ * Runs per frontier item at most. Ours: a grid and bisection of about ten probes, most decided
+ * in under 100 runs and one or two near p using up to 200: at ~15 ms a small-scale simulation,
+ * ~20 s per (departure, claim).
  */
-export const DEFAULT_EXPLORE_RUNS_PER_ITEM = 1000;
+export const DEFAULT_EXPLORE_RUNS_PER_ITEM = 1500;
 /** Runs per diagram cell. Ours: 20 resolves rates 0, about 1/2 and 1 apart (CI half-width ~0.2). */
 export const DEFAULT_CELL_RUNS = 20;
 /** Targeted-search evaluations. Ours: ~30 annealing steps after the population, ~0.5 s. */
@@ -91,6 +97,8 @@ export function exploreSettings(partial: Partial<ExploreSettings> & { seed: numb
     diagramClaim: 'thm42-sandwich',
     p: DEFAULT_FRONTIER_P,
     level: DEFAULT_FRONTIER_LEVEL,
+    indifference: DEFAULT_INDIFFERENCE,
+    maxProbes: DEFAULT_MAX_PROBES,
     batchRuns: DEFAULT_EXPLORE_BATCH,
     runsPerProbe: DEFAULT_EXPLORE_RUNS_PER_PROBE,
     maxRunsPerItem: DEFAULT_EXPLORE_RUNS_PER_ITEM,

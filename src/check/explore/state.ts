@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { departureAxis } from '../../data/breaking.ts';
-import type { FrontierStatus, FrontierStopReason } from '../frontier.ts';
+import type { FrontierStatus, FrontierStopReason, MonotonicityContradiction } from '../frontier.ts';
 import type { Interval } from '../statistics.ts';
 import type { BatchRecord } from './judge.ts';
-import type { ExploreSettings } from './settings.ts';
+import { exploreSettings, type ExploreSettings } from './settings.ts';
 import type { Shard, WorkItem } from './plan.ts';
 
 
@@ -30,6 +30,10 @@ export interface FrontierSummary {
   readonly ci: Interval | null;
   readonly stopReason: FrontierStopReason;
   readonly nonMonotone: boolean;
+  /** Probe pairs whose rates fall with the magnitude beyond sampling error (absent in older states). */
+  readonly contradictions?: readonly MonotonicityContradiction[];
+  /** The bracket of the first crossing (absent in older states). */
+  readonly firstCrossing?: Interval | null;
 }
 
 /** What a conclusion failure found by targeted search looks like in the state. */
@@ -91,7 +95,8 @@ export function readState(dir: string): ExploreState {
   if (state?.format !== STATE_FORMAT || typeof state.items !== 'object' || state.settings === undefined) {
     throw new InvalidInputError(file, `not a ${STATE_FORMAT} file`);
   }
-  return state;
+  // Settings added since the state was written take their defaults.
+  return { ...state, settings: exploreSettings(state.settings) };
 }
 
 /** The state of an item not measured yet. */

@@ -4,7 +4,7 @@
  */
 import type { GenOptions } from '../claim.ts';
 import { probeSeed } from '../frontier.ts';
-import { judgeConfigs, type ConfigClaim } from './judge.ts';
+import { judgeConfigs, type ConfigClaim, type ThrownCase } from './judge.ts';
 import { DIAGRAMS, cellConfigs } from './diagrams.ts';
 import { keyedSeed } from './target.ts';
 import type { ExploreSettings } from './settings.ts';
@@ -21,6 +21,7 @@ export async function runCellItem(
   shouldStop: () => boolean,
   persist: () => void,
   progress: ExploreProgress | undefined,
+  onThrown: (thrown: readonly ThrownCase[], batchSeed: number) => void = () => undefined,
 ): Promise<void> {
   const spec = DIAGRAMS[item.diagram]!;
   const seed = keyedSeed(settings.seed, `cell/${item.diagram}/${item.x}/${item.y}`);
@@ -30,7 +31,8 @@ export async function runCellItem(
     const n = Math.min(settings.batchRuns, settings.cellRuns - offset);
     const batchSeed = probeSeed(seed, 0, offset);
     const configs = cellConfigs(spec, item.x, item.y, n, batchSeed, genOptions.scale);
-    const batch = await judgeConfigs(claim, configs, genOptions, (_c, t) => ({ ...t, configs: t.configs + 1 }));
+    const { thrown, ...batch } = await judgeConfigs(claim, configs, genOptions, (_c, t) => ({ ...t, configs: t.configs + 1 }));
+    if (thrown.length > 0) onThrown(thrown, batchSeed);
     s.batches.push({ seed: batchSeed, ...batch });
     offset += n;
     progress?.itemRuns?.(offset);

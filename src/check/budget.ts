@@ -5,7 +5,8 @@
  *
  * Rounds: in each round every undecided item, in order (lowest `priority` first after the
  * first round, so the headline items get the returned time first), may use up to `shareCap`
- * fair shares of the time left (time left / items still to run in this round). An item that
+ * shares of the time left while one share is kept for each later item of the round (the
+ * fraction cap / (cap + items after it); the last item may use all of it). An item that
  * stops at its slice without being decided runs again in the next round with the time others
  * left. The run ends when every item is decided, when the deadline is reached (the budget is
  * really spent: "budget spent" may be printed only then), or when the stop signal is raised.
@@ -64,9 +65,9 @@ export interface BudgetOutcome {
 }
 
 /**
- * Fair shares one item may use per round. Ours: most items finish in a fraction of their share
- * (a frontier far from p), so a cap of 3 lets a slow one go on while every later item of the
- * round still gets at least a third of its share; whatever is left returns in the next round.
+ * Shares one item may use per round. Ours: most items finish in a fraction of their share (a
+ * frontier far from p), so a cap of 3 lets a slow one go on while every later item of the round
+ * keeps a share; whatever is left returns in the next round.
  */
 export const DEFAULT_SHARE_CAP = 3;
 
@@ -94,7 +95,8 @@ export async function runWithinBudget<I extends BudgetItem>(options: BudgetOptio
     for (const [k, item] of order.entries()) {
       if (aborted() || expired()) break;
       const t = now();
-      const sliceEnd = deadline === undefined ? Number.POSITIVE_INFINITY : t + (deadline - t) * Math.min(1, cap / (order.length - k));
+      // `cap` shares for this item, one kept for each later item of the round (the last takes all).
+      const sliceEnd = deadline === undefined ? Number.POSITIVE_INFINITY : t + ((deadline - t) * cap) / (cap + order.length - k - 1);
       let stoppedBySlice = false;
       const shouldStop = (): boolean => {
         if (aborted()) return true;

@@ -13,6 +13,7 @@ import { SCALE_LIMITS } from '../../data/arbitraries.ts';
 import { negativeClusterSize } from '../../data/sampler.ts';
 import type { GenOptions, Trial } from '../claim.ts';
 import { targetSearch, type Rng } from '../targetSearch.ts';
+import { yieldToEventLoop } from '../interrupt.ts';
 import { conclusionFailed, probeConfigs, violationScore, type ConfigClaim } from './judge.ts';
 
 /**
@@ -111,6 +112,7 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
     if (hit !== undefined) return hit;
     const trial = await claim.check(config, genOptions);
     judged.set(key, trial);
+    await yieldToEventLoop(); // Lets a Ctrl-C be noticed between evaluations.
     return trial;
   };
   const search = await targetSearch<ClusterConfig>({

@@ -149,7 +149,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
     .option('--cell-runs <n>', 'runs per phase-diagram cell')
     .option('--target-evaluations <n>', 'targeted-search evaluations per (condition, claim); 0 = no targeted search')
     .option('--diagrams <ids>', `phase diagrams (${DIAGRAM_IDS.join(', ')}, or none)`)
-    .option('--p <x>', 'failure probability that defines the frontier (default 0.05)')
+    .option('--p <x>', 'failure probability that defines the frontier (default 0.05); intervals have 95% coverage of where the rate crosses the indifference zone around p (odds ratio 2 either side)')
     .option('--seed <int>', 'seed of the whole exploration (default: random, printed)')
     .option('--scale <s>', 'configuration sizes: small or full', 'small')
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')

@@ -62,7 +62,7 @@ const minutes = `${((Date.now() - started) / 60_000).toFixed(1)} min${resume !==
 
 mkdirSync('docs', { recursive: true });
 writeFileAtomic.sync('docs/findings.md', render(findings, looseness, minutes));
-process.stderr.write(`docs/findings.md written (${minutes} run in ${dir})\n`);
+process.stderr.write(`docs/findings.md written (${minutes}; run in ${dir})\n`);
 
 /**
  * Copies the counterexamples of the targeted search into fixtures/counterexamples/ (so that

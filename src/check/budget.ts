@@ -4,11 +4,11 @@
  * time is used; time left over by items that finish early returns to those that did not.
  *
  * Rounds: in each round every undecided item, in order (lowest `priority` first after the
- * first round, so the headline items get the returned time first), may use up to `shareCap`
- * shares of the time left while one share is kept for each later item of the round (the
- * fraction cap / (cap + items after it); the last item may use all of it). An item that
- * stops at its slice without being decided runs again in the next round with the time others
- * left. The run ends when every item is decided, when the deadline is reached (the budget is
+ * first round, so the headline items get the returned time first), may use its share of the
+ * time left: its `weight` (expected work, e.g. its run cap) over the weight of itself and every
+ * later item of the round, times `shareCap`; the last item may use all of it. Time an item
+ * does not use passes on to the later items of the round. An item that stops at its slice
+ * without being decided runs again in the next round with the time others left. The run ends when every item is decided, when the deadline is reached (the budget is
  * really spent: "budget spent" may be printed only then), or when the stop signal is raised.
  *
  * Budget-limited runs are not bit-repeatable: how far an item gets depends on the machine's
@@ -30,6 +30,8 @@ export interface BudgetItem {
   readonly key: string;
   /** Lower runs first when returned time is handed out (default 0). */
   readonly priority?: number;
+  /** Relative expected work (e.g. its run cap); its share of the time is proportional to it (default 1). */
+  readonly weight?: number;
 }
 
 export interface BudgetOptions<I extends BudgetItem> {
@@ -39,9 +41,7 @@ export interface BudgetOptions<I extends BudgetItem> {
   readonly deadline?: number;
   /** Stop flag (Ctrl-C): checked between items and by `shouldStop`. */
   readonly signal?: AbortSignal;
-  /**
-   * Fair shares of the time left that one item may use per round. Default {@link DEFAULT_SHARE_CAP}.
-   */
+  /** Multiple of its share of the time left that one item may use per round. Default {@link DEFAULT_SHARE_CAP}. */
   readonly shareCap?: number;
   /** Clock (ms); default Date.now. */
   readonly now?: () => number;
@@ -65,11 +65,11 @@ export interface BudgetOutcome {
 }
 
 /**
- * Shares one item may use per round. Ours: most items finish in a fraction of their share (a
- * frontier far from p), so a cap of 3 lets a slow one go on while every later item of the round
- * keeps a share; whatever is left returns in the next round.
+ * Multiple of its share one item may use per round. Ours: 1, each item exactly its weighted
+ * share: what quick items leave passes on within the round and returns to slow items in the next
+ * rounds, so no cap above the share is needed, and a heavy item cannot starve the later ones.
  */
-export const DEFAULT_SHARE_CAP = 3;
+export const DEFAULT_SHARE_CAP = 1;
 
 /**
  * Runs the items under the budget rule described in the module comment.
@@ -95,8 +95,9 @@ export async function runWithinBudget<I extends BudgetItem>(options: BudgetOptio
     for (const [k, item] of order.entries()) {
       if (aborted() || expired()) break;
       const t = now();
-      // `cap` shares for this item, one kept for each later item of the round (the last takes all).
-      const sliceEnd = deadline === undefined ? Number.POSITIVE_INFINITY : t + ((deadline - t) * cap) / (cap + order.length - k - 1);
+      const weightLeft = order.slice(k).reduce((a, it) => a + weightOf(it), 0);
+      const fraction = k === order.length - 1 ? 1 : Math.min(1, (cap * weightOf(item)) / weightLeft);
+      const sliceEnd = deadline === undefined ? Number.POSITIVE_INFINITY : t + (deadline - t) * fraction;
       let stoppedBySlice = false;
       const shouldStop = (): boolean => {
         if (aborted()) return true;
@@ -113,6 +114,11 @@ export async function runWithinBudget<I extends BudgetItem>(options: BudgetOptio
   }
   const keys = pending.map((item) => item.key);
   return { pending: keys, interrupted: aborted(), budgetSpent: keys.length > 0 && !aborted() && expired(), rounds };
+}
+
+function weightOf(item: BudgetItem): number {
+  const w = item.weight ?? 1;
+  return Number.isFinite(w) && w > 0 ? w : 1;
 }
 
 function stableByPriority<I extends BudgetItem>(items: readonly I[]): I[] {

@@ -38,7 +38,7 @@ function fakeRun(items: FakeItem[], deadline: number | undefined, signal?: Abort
 
 describe('runWithinBudget', () => {
   it('returns the time left by quick items to a slow one, which then finishes', async () => {
-    // 100 ms: the slow item needs 80, more than its first-round slice (3 shares of 7: 3/7 of 100);
+    // 100 ms: the slow item needs 80, more than its first-round slice (1/5 of 100: equal weights);
     // the four cheap ones need 5 each and leave the rest for round 1.
     const items: FakeItem[] = [
       { key: 'frontier/a', priority: 0, work: 80 },
@@ -70,6 +70,14 @@ describe('runWithinBudget', () => {
     expect(outcome.budgetSpent).toBe(true);
     expect(outcome.pending).toEqual(['cell/slow', 'frontier/slow']);
     expect(r.clock()).toBe(100);
+  });
+
+  it('gives a heavier item a proportionally larger first slice', async () => {
+    const r = fakeRun([{ key: 'heavy', weight: 3, work: 1000 }, { key: 'light', weight: 1, work: 1000 }], 100);
+    await r.outcome;
+    // Round 0: heavy gets 3/4 of 100, light the remaining 25 (the last item of a round takes what is left).
+    expect(r.done.get('heavy')).toBe(75);
+    expect(r.done.get('light')).toBe(25);
   });
 
   it('says budget spent only when the deadline ended the run', async () => {

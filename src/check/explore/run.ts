@@ -82,7 +82,13 @@ export async function runExploration(options: RunExplorationOptions): Promise<Ex
   const onThrown = (claim: string) => (thrown: readonly ThrownCase[], seed: number): void => {
     saveThrownCases(options.dir, thrown, { claim, seed, edition: settings.edition, scale: settings.scale, packageVersion: state.packageVersion });
   };
-  const todo = items.filter((item) => !state.items[item.key]!.done).map((item) => ({ ...item, priority: item.kind === 'frontier' ? 0 : 1 }));
+  // Frontiers are the headline: first to get returned time. Shares follow each item's run cap
+  // (a targeted search also shrinks what it finds: counted as twice its evaluations).
+  const weightOf = (item: WorkItem): number =>
+    item.kind === 'frontier' ? settings.maxRunsPerItem : item.kind === 'cell' ? settings.cellRuns : 2 * settings.targetEvaluations;
+  const todo = items
+    .filter((item) => !state.items[item.key]!.done)
+    .map((item) => ({ ...item, priority: item.kind === 'frontier' ? 0 : 1, weight: weightOf(item) }));
   const outcome = await runWithinBudget({
     items: todo,
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),

@@ -138,7 +138,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
     .option('--claims <ids>', `claims to judge (${EXPLORABLE_CLAIM_IDS.join(', ')}; default: ${DEFAULT_EXPLORE_CLAIMS.join(', ')})`)
     .option(
       '--budget <duration>',
-      'wall-clock budget (e.g. 90s, 10m): items share it, time left by finished items returns to unfinished ones (frontiers first), ' +
+      'wall-clock budget (e.g. 90s, 10m): items share it in proportion to their run caps, time left by finished items returns to unfinished ones (frontiers first), ' +
         'and the run ends when every item is decided or the budget is spent. Budget-limited runs are not bit-repeatable; ' +
         'the per-item run caps (--runs-per-probe, --max-runs, --cell-runs) with a budget large enough to reach them are, shards included',
       DEFAULT_EXPLORE_BUDGET,

@@ -19,6 +19,8 @@ import {
   probeConfigs,
   runExploration,
   type ConfigClaim,
+  type ExploreState,
+  STATE_FORMAT,
   planWorkItems,
   searchConclusionFailure,
   shardItems,
@@ -28,6 +30,7 @@ import { loadCounterexample } from '../../src/check/counterexampleStore.ts';
 import { judgeConfigs } from '../../src/check/explore/judge.ts';
 import { ERRORS_DIR } from '../../src/check/explore/errors.ts';
 import { replayCounterexample } from '../../src/check/replay.ts';
+import { findingsMarkdown, frontierText } from '../../src/report/exploreReport.ts';
 import { registerReplay } from '../../src/cli/commands/replay.ts';
 import { bufferIO } from '../../src/cli/io.ts';
 import type { CommandContext } from '../../src/cli/main.ts';
@@ -168,4 +171,36 @@ describe('an exception inside a judged configuration', () => {
     // A check that no longer throws on it does not reproduce it.
     expect((await replayCounterexample(saved, thm42Sandwich as unknown as ConfigClaim)).asExpected).toBe(false);
   }, 60_000);
+});
+
+describe('findings where the failure rate is not monotone', () => {
+  it('say so with the contradicting probes instead of one interval', () => {
+    const settings = exploreSettings({ seed: 1, departures: ['noise'], claims: ['thm42-sandwich'], diagrams: [], targetEvaluations: 0 });
+    const probe = (m: number, failures: number, runs: number) => ({ m, failures, runs, batches: [] });
+    const state: ExploreState = {
+      format: STATE_FORMAT,
+      settings,
+      shard: { index: 1, count: 1 },
+      packageVersion: '0',
+      items: {
+        'frontier/noise/thm42-sandwich': {
+          kind: 'frontier', done: true, lo: 1, hi: 32, extensions: 0,
+          // Fails every time at m = 8, never in 200 runs at m = 16: far beyond sampling error.
+          probes: [probe(1, 0, 100), probe(8, 40, 40), probe(16, 0, 200)],
+          result: { status: 'non-monotone', frontier: null, ci: null, stopReason: 'resolved', nonMonotone: true },
+        },
+      },
+    };
+    const f = findingsOf(state);
+    const row = f.frontiers[0]!;
+    expect(row.status).toBe('non-monotone');
+    expect(row.ci).toBeNull();
+    expect(row.contradictions).toHaveLength(1);
+    expect(row.contradictions[0]!.lower.m).toBe(8);
+    expect(row.contradictions[0]!.higher.m).toBe(16);
+    const md = findingsMarkdown(f);
+    expect(md).toContain('## Not monotone');
+    expect(md).toMatch(/m = 16 fails 0 \[0, [\d.]+\] < m = 8 fails 1 \[/);
+    expect(frontierText(row)).toMatch(/^not monotone: /);
+  });
 });

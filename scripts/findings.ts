@@ -1,6 +1,6 @@
 /**
- * Regenerates docs/findings.md (issue 5, "Findings in the README"): runs the regime explorer on
- * the default budget below (about 5-10 minutes on 2 cores) and measures how loose Theorem 4.2's
+ * Regenerates docs/findings.md: runs the regime explorer on
+ * the default budget below (10 minutes; an unfinished run of the same settings is continued) and measures how loose Theorem 4.2's
  * constants are against the certificate slopes. `npx tsx scripts/findings.ts [--seed S]`.
  * The explore run directory is kept under reports/findings/explore (resumable).
  */

@@ -1,5 +1,5 @@
 /**
- * The regime explorer's report (issue 5, "CLI and report"): the findings table (condition,
+ * The regime explorer's report: the findings table (condition,
  * claim, frontier m with its confidence interval, status, runs, coverage), findings.json, and
  * the charts (one frontier chart per (departure, claim), one heatmap per phase diagram), written
  * into an explore run directory next to its state.json. Every file is written atomically.

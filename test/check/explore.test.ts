@@ -1,5 +1,5 @@
 /**
- * The explorer's library parts (issue 5): the work plan and its shards, the failure convention
+ * The explorer's library parts: the work plan and its shards, the failure convention
  * and violation score, and the Done-when item "a counterexample found by targeted search is
  * smaller (shrunk) and replays with `dpocheck replay`".
  */

@@ -1,5 +1,5 @@
 /**
- * `dpocheck explore` and `dpocheck merge` (issue 5 "Done when"): the noise frontier of the
+ * `dpocheck explore` and `dpocheck merge`: the noise frontier of the
  * Theorem 4.2 sandwich comes with a confidence interval and its probed failure rates agree with
  * an independent simulation of the same configurations; every departure has a generator, a
  * coverage statistic and a frontier row; shards merge into the unsharded findings; bad flags

@@ -1,5 +1,5 @@
 /**
- * How the regime explorer (issue 5) draws configurations and judges a claim on them.
+ * How the regime explorer draws configurations and judges a claim on them.
  *
  * On a configuration that breaks an assumption the theorem does not apply, so a claim's verdict
  * (`trial.violated`) says nothing there; what the explorer measures is whether the theorem's

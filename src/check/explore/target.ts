@@ -1,5 +1,5 @@
 /**
- * Targeted search for conclusion failures (issue 5, "Search"), in the spirit of Hypothesis's
+ * Targeted search for conclusion failures, in the spirit of Hypothesis's
  * `target()`: climb the violation score of a claim ({@link violationScore}) over configurations
  * that break one departure (and nothing else), starting from a seed population drawn from its
  * breaking generator, then let fast-check shrink the worst case toward smaller K, Q and d while

@@ -1,5 +1,5 @@
 /**
- * `dpocheck explore` (issue 5): breaks each assumption on purpose and maps where the theorems'
+ * `dpocheck explore`: breaks each assumption of THEORY §3 on purpose and maps where the theorems'
  * conclusions stop holding: a frontier (with a confidence interval) per (condition, claim),
  * phase diagrams, targeted search with shrunk counterexamples. Writes
  * `<out>/<timestamp>/explore/` (state.json, findings.json, findings.md, charts/,

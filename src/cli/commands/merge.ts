@@ -1,5 +1,5 @@
 /**
- * `dpocheck merge <dirs...>` (issue 5): combines the run directories of `dpocheck explore
+ * `dpocheck merge <dirs...>`: combines the run directories of `dpocheck explore
  * --shard i/n` into the findings a single run would give (same seed and settings), written to
  * `--out` (default `reports/<timestamp>/explore`) with the merged state, so the result can be
  * resumed like any run if some shard did not finish.

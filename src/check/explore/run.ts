@@ -99,7 +99,7 @@ export async function runExploration(options: RunExplorationOptions): Promise<Ex
       if (item.kind === 'frontier' && s.kind === 'frontier') {
         options.progress?.itemStart?.(item, index, items.length, settings.maxRunsPerItem);
         await runFrontierItem(item, s, claimOf(item.claim), settings, genOptions, shouldStop, persist, options.progress, onThrown(item.claim));
-        options.progress?.itemEnd?.(item, `${item.key}: ${s.result?.status ?? 'not run'}${s.result?.ci ? ` [${s.result.ci.map((x) => x.toPrecision(3)).join(', ')}]` : ''}${s.done ? '' : ' (continues if time is left)'}`);
+        options.progress?.itemEnd?.(item, `${item.key}: ${s.result?.status ?? 'not run'}${s.result?.ci ? ` [${s.result.ci.map((x) => x.toPrecision(3)).join(', ')}]` : ''}${s.done ? '' : options.signal?.aborted === true ? ' (stopped)' : ' (continues if time is left)'}`);
       } else if (item.kind === 'cell' && s.kind === 'cell') {
         options.progress?.itemStart?.(item, index, items.length, settings.cellRuns);
         await runCellItem(item, s, claimOf(item.claim), settings, genOptions, shouldStop, persist, options.progress, onThrown(item.claim));

@@ -108,6 +108,13 @@ export function findingsMarkdown(findings: Findings): string {
   if (errors > 0) {
     out.push(`**Errors**: the claim threw on ${errors} configurations; each is counted as a failure and saved under \`errors/\` (replay with \`dpocheck replay <file>\`).`, '');
   }
+  const searchErrors = findings.targets.filter((t) => (t.result?.errors ?? 0) > 0);
+  if (searchErrors.length > 0) {
+    out.push(
+      `**Errors in targeted search**: ${searchErrors.map((t) => `${t.departure}/${t.claim}: ${t.result!.errors} evaluations threw (first: ${t.result!.firstError ?? '?'})`).join('; ')}.`,
+      '',
+    );
+  }
   for (const d of findings.diagrams) {
     out.push(`## Phase diagram ${d.id} (${d.claim})`, '', d.title + '.', '');
     const xs = [...new Set(d.cells.map((c) => c.x))];

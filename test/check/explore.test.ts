@@ -153,6 +153,15 @@ describe('an exception inside a judged configuration', () => {
     expect(batch.errorCases![0]!.message).toMatch(/^boom on seed/);
   });
 
+  it('is counted by the targeted search too, never silently scored away', async () => {
+    const search = await searchConclusionFailure({
+      claim: throwing, departure: 'label-noise', magnitude: 0.1, seed: 11, genOptions: { scale: 'small', edition: 'v5-main' }, population: 6, maxEvaluations: 8,
+    });
+    const evens = probeConfigs('label-noise', 0.1, 6, 11, 'small').filter((c) => c.seed % 2 === 0).length;
+    expect(search.errors).toBeGreaterThanOrEqual(evens);
+    expect(search.firstError).toMatch(/^boom on seed/);
+  }, 60_000);
+
   it('is reported in the findings and saved under errors/ where replay reproduces it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dpocheck-errors-'));
     const settings = exploreSettings({

@@ -41,6 +41,9 @@ export interface TargetRecord {
   readonly bestScore: number;
   readonly evaluations: number;
   readonly stopReason: string;
+  /** Evaluations on which the claim threw (absent when none), and the first message. */
+  readonly errors?: number;
+  readonly firstError?: string | null;
   readonly failure: {
     readonly input: unknown;
     readonly original: { readonly K: number; readonly Q: number; readonly d: number };

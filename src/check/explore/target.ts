@@ -95,6 +95,9 @@ export interface ConclusionSearchResult {
   readonly stopReason: string;
   /** The shrunk failure, or null when none was found. */
   readonly failure: ConclusionFailure | null;
+  /** Evaluations on which the claim threw (scored as the worst, so never chosen), with the first message. */
+  readonly errors: number;
+  readonly firstError: string | null;
 }
 
 /**
@@ -106,6 +109,8 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
   const { claim, departure, genOptions } = options;
   const population = probeConfigs(departure, options.magnitude, options.population, options.seed, genOptions.scale);
   const judged = new Map<string, Trial>();
+  let errors = 0;
+  let firstError: string | null = null;
   const judge = async (config: ClusterConfig): Promise<Trial> => {
     const key = JSON.stringify(config);
     const hit = judged.get(key);
@@ -122,7 +127,10 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
       if (!fitsScale(config, genOptions.scale) || !breaksOnly(config, departure)) return Number.NEGATIVE_INFINITY;
       try {
         return violationScore(await judge(config));
-      } catch {
+      } catch (e) {
+        // Not a conclusion failure, but never silent: counted and reported with the search.
+        errors++;
+        firstError ??= e instanceof Error ? e.message : String(e);
         return Number.NEGATIVE_INFINITY;
       }
     },
@@ -130,7 +138,7 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
     maxEvaluations: options.maxEvaluations,
     ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop } : {}),
   });
-  const base = { bestScore: search.bestScore, evaluations: search.evaluations, stopReason: search.stopReason };
+  const base = { bestScore: search.bestScore, evaluations: search.evaluations, stopReason: search.stopReason, errors, firstError };
   if (!search.violated) return { ...base, failure: null };
   const original = search.best;
   const originalTrial = await judge(original);

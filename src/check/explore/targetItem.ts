@@ -77,6 +77,12 @@ export async function runTargetItem(
       file,
     };
   }
-  s.result = { bestScore: search.bestScore, evaluations: search.evaluations, stopReason: search.stopReason, failure };
+  s.result = {
+    bestScore: search.bestScore,
+    evaluations: search.evaluations,
+    stopReason: search.stopReason,
+    failure,
+    ...(search.errors > 0 ? { errors: search.errors, firstError: search.firstError } : {}),
+  };
   s.done = true;
 }

@@ -31,9 +31,10 @@ export const SavedCounterexampleSchema = z.object({
    * What a replay must show: 'violated' (default) keeps a still-violating claim reported;
    * 'holds' marks a bug that was fixed, so the regression test fails if it comes back;
    * 'conclusion-fails' (explorer findings) marks a configuration outside a theorem's assumptions
-   * on which its conclusion fails without contradicting it (`detail.conclusionHeld === false`).
+   * on which its conclusion fails without contradicting it (`detail.conclusionHeld === false`);
+   * 'throws' (explorer errors) marks an input on which the check threw (`detail.error`).
    */
-  expect: z.enum(['violated', 'holds', 'conclusion-fails']).default('violated'),
+  expect: z.enum(['violated', 'holds', 'conclusion-fails', 'throws']).default('violated'),
 });
 export type SavedCounterexample = z.infer<typeof SavedCounterexampleSchema>;
 

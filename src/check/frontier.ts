@@ -1,24 +1,39 @@
 /**
- * Frontier estimation (issue 5, "Search"): along one condition's magnitude axis, the smallest
- * magnitude m in [lo, hi] at which a claim fails with probability at least p, with a confidence
- * interval.
+ * Frontier estimation (THEORY §3 conditions broken by a magnitude m): along one condition's
+ * magnitude axis, the smallest magnitude m in [lo, hi] at which a claim fails with probability
+ * at least p, with an interval that has a stated coverage.
  *
  * Generic: it sees the simulator only through a Bernoulli oracle that counts failures among n
- * random configurations broken by magnitude m. Each probed magnitude is measured in batches
- * until its exact (Clopper–Pearson) interval lies wholly above or below p, or its run cap is
- * reached. A coarse grid finds where the rate crosses p; bisection then narrows the bracket
- * between the largest magnitude shown to fail less often than p and the smallest shown to fail
- * at least as often. The failure probability is assumed non-decreasing in m (breaking an
- * assumption harder does not help); probes that contradict this are flagged, not hidden.
+ * random configurations broken by magnitude m. The failure probability θ(m) is assumed
+ * non-decreasing in m (breaking an assumption harder does not help); measurements that
+ * contradict this beyond sampling error are reported (`contradictions`, status 'non-monotone').
+ *
+ * Method. Each probed magnitude carries an always-valid confidence sequence for θ(m) (Robbins'
+ * beta-binomial mixture martingale, src/check/confidenceSequence.ts) at level 1 − α/maxProbes:
+ * Bonferroni over the at most `maxProbes` probes of a frontier, so that with probability
+ * ≥ 1 − α every sequence contains its θ at every look. An indifference zone (p_L, p_U) around
+ * p (odds ratio `indifference` either side) makes every probe decidable in finitely many runs:
+ * a probe is 'above' once its sequence excludes θ ≤ p_L, 'below' once it excludes θ ≥ p_U
+ * (when both hold, the side of its rate against p decides). A coarse grid finds where the rate
+ * crosses the zone; bisection narrows the bracket between the largest magnitude shown 'below'
+ * and the smallest shown 'above'.
+ *
+ * Guarantee (the "true frontier"). Let m_L = inf{m in [lo, hi] : θ(m) ≥ p_L} and
+ * m_U = inf{m in [lo, hi] : θ(m) ≥ p_U} (+∞ if none): the frontier zone [m_L, m_U] is where the
+ * failure rate crosses the indifference zone; for a steep rate it is one point, the
+ * p-frontier. If θ is non-decreasing, then with probability ≥ `level` the reported interval
+ * [a, b] meets [m_L, m_U] (a < m_U and b ≥ m_L), 'never-fails' means m_U = +∞, and
+ * 'always-fails' means m_L = lo. `npm run frontier-coverage` measures it.
  *
  * @example
  *   const result = await estimateFrontier({ oracle, lo: 1, hi: 8, seed: 42 });
  *   result.status;   // 'found'
- *   result.ci;       // e.g. [2.09, 2.31]: the frontier lies here at about 95% confidence
+ *   result.ci;       // e.g. [2.09, 2.31]: meets the frontier zone at >= 95% confidence
  */
 import seedrandom from 'seedrandom';
 import { InvalidInputError, requireFinite, requireInt, requirePositive } from '../theory/errors.ts';
-import { clopperPearson, type BinomialCount, type Interval } from './statistics.ts';
+import type { BinomialCount, Interval } from './statistics.ts';
+import { betaPrior, confidenceSequence, excludes, type BetaPrior } from './confidenceSequence.ts';
 
 /**
  * Failure count of a claim among `n` random configurations broken by magnitude `m`, drawn from
@@ -34,25 +49,42 @@ export interface FrontierProbe {
   readonly runs: number;
   /** failures / runs (0 when runs = 0). */
   readonly rate: number;
-  /** Two-sided Clopper–Pearson interval at the search's decision level (`decisionLevelFor`). */
+  /** The probe's confidence sequence at level 1 − `rule.probeAlpha` (valid at every look). */
   readonly ci: Interval;
 }
 
-/** Where a probe's failure probability stands against p. */
+/** Where a probe's failure probability stands against the indifference zone around p. */
 export type ProbeDecision = 'above' | 'below' | 'undecided';
 
 /**
- * - found: some magnitude in range fails with probability >= p; `ci` brackets the frontier.
- * - never-fails: even hi fails with probability < p (at the stated confidence); no frontier in range.
- * - always-fails: already lo fails with probability >= p; the frontier is lo (or below the range).
- * - undecided: no magnitude was shown to fail at rate >= p, yet not all could be shown below p
- *   (rates near p, run caps or the budget); `ci` is the part of the range not excluded, and the
- *   frontier may also lie beyond hi.
+ * - found: some magnitude was shown to fail above the zone's lower edge; `ci` brackets the frontier zone.
+ * - never-fails: even hi was shown to fail below the zone's upper edge: no frontier in range.
+ * - always-fails: already lo was shown above the zone's lower edge: the frontier is lo (or below the range).
+ * - undecided: no magnitude was shown above p_L, yet not all could be shown below p_U (run caps,
+ *   the budget); `ci` is the part of the range not excluded, and the frontier may lie beyond hi.
+ * - non-monotone: a higher magnitude was shown to fail less often than a lower one (their
+ *   confidence sequences do not overlap): there is no single frontier; see `contradictions`.
  */
-export type FrontierStatus = 'found' | 'never-fails' | 'always-fails' | 'undecided';
+export type FrontierStatus = 'found' | 'never-fails' | 'always-fails' | 'undecided' | 'non-monotone';
 
-/** Why the search ended. */
-export type FrontierStopReason = 'resolved' | 'budget' | 'stopped';
+/** Why the search ended ('probe-cap': `maxProbes` magnitudes measured, the Bonferroni split is used up). */
+export type FrontierStopReason = 'resolved' | 'budget' | 'stopped' | 'probe-cap';
+
+/** A pair of probes contradicting monotonicity beyond sampling error: `higher` fails less than `lower`. */
+export interface MonotonicityContradiction {
+  readonly lower: { readonly m: number; readonly rate: number; readonly ci: Interval };
+  readonly higher: { readonly m: number; readonly rate: number; readonly ci: Interval };
+}
+
+/** How probes are decided: p, its indifference zone, the per-probe error and the mixing prior. */
+export interface FrontierRule {
+  readonly p: number;
+  /** Indifference zone (p_L, p_U): probes with a rate inside may be decided either way. */
+  readonly zone: Interval;
+  /** Error of each probe's confidence sequence: (1 − level) / maxProbes. */
+  readonly probeAlpha: number;
+  readonly prior: BetaPrior;
+}
 
 export interface FrontierOptions {
   readonly oracle: FailureOracle;
@@ -64,11 +96,12 @@ export interface FrontierOptions {
   readonly seed: number;
   /** Failure probability that defines the frontier, in (0, 1). Default `DEFAULT_FRONTIER_P`. */
   readonly p?: number;
-  /**
-   * Intended coverage of the frontier interval. Default `DEFAULT_FRONTIER_LEVEL`. Probes are
-   * decided at the stricter `decisionLevelFor(level)` to pay for repeated looks.
-   */
+  /** Coverage of the frontier interval (see the module comment). Default `DEFAULT_FRONTIER_LEVEL`. */
   readonly level?: number;
+  /** Odds ratio either side of p bounding the indifference zone (> 1). Default `DEFAULT_INDIFFERENCE`. */
+  readonly indifference?: number;
+  /** Most magnitudes measured (previous ones included): the Bonferroni split. Default `DEFAULT_MAX_PROBES`. */
+  readonly maxProbes?: number;
   /** Number of evenly spaced magnitudes of the coarse grid, lo and hi included (>= 2). */
   readonly gridPoints?: number;
   /** Runs asked of the oracle per call. */
@@ -82,7 +115,7 @@ export interface FrontierOptions {
   /** Deadline: checked before every oracle call; returning true ends the search cleanly. */
   readonly shouldStop?: () => boolean;
   /** Probes measured earlier (same seed and options): reused, and extended if undecided. */
-  readonly previous?: readonly FrontierProbe[];
+  readonly previous?: ReadonlyArray<Pick<FrontierProbe, 'm' | 'failures' | 'runs'>>;
   /** Called after every oracle call with the updated probe (for persistence and progress). */
   readonly onProbe?: (probe: FrontierProbe) => void | Promise<void>;
 }
@@ -90,7 +123,7 @@ export interface FrontierOptions {
 export interface FrontierResult {
   /** Point estimate of the frontier (interpolated inside `ci`), or null when none was found. */
   readonly frontier: number | null;
-  /** Interval that contains the frontier at about the stated level, or null for never-fails. */
+  /** Interval that meets the frontier zone at the stated level; null for never-fails and non-monotone. */
   readonly ci: Interval | null;
   readonly status: FrontierStatus;
   /** Every probe, sorted by magnitude. */
@@ -98,37 +131,52 @@ export interface FrontierResult {
   /** Oracle runs spent by this call (reused probes excluded). */
   readonly runsUsed: number;
   readonly stopReason: FrontierStopReason;
-  /**
-   * True when some probe above the bracket was shown to fail less often than p: the rate is not
-   * monotone in m (or a decision erred), so the frontier is the first crossing only.
-   */
+  /** True when `contradictions` is not empty. */
   readonly nonMonotone: boolean;
+  /** Probe pairs whose failure rates fall with the magnitude beyond sampling error. */
+  readonly contradictions: readonly MonotonicityContradiction[];
+  /** The bracket of the first crossing (what `ci` would be under monotonicity); null if none. */
+  readonly firstCrossing: Interval | null;
   readonly p: number;
   /** Intended coverage of `ci`. */
   readonly level: number;
-  /** Level of each probe's interval (`decisionLevelFor(level)`). */
-  readonly decisionLevel: number;
+  readonly rule: FrontierRule;
 }
 
-/** The issue's default: the smallest magnitude at which a claim fails at least 5% of the time. */
+/** The default: the smallest magnitude at which a claim fails at least 5% of the time. */
 export const DEFAULT_FRONTIER_P = 0.05;
 
-/** Confidence level of probe intervals: the report's 95%. */
+/** Coverage of the frontier interval: the report's 95%. */
 export const DEFAULT_FRONTIER_LEVEL = 0.95;
 
 /**
- * Each probe is looked at after every batch and many probes are decided, so deciding each at
- * the nominal level lets the frontier interval cover less often than stated. Measured with the
- * seeded Bernoulli oracles of test/check/frontier.test.ts on [0, 10] (rates (m-2)/4 and (m-2)/40,
- * a logistic 1/(1+e^{-2(m-5)}), p = 0.05 and 0.2; 400 seeds each, default options): per-probe
- * 95% gave 90–97% coverage; dividing the error rate by 2.5 (per-probe 98%) gave 96–99%, at
- * 15–25% more runs. The test keeps a smaller version of this check.
+ * Odds ratio bounding the indifference zone. Ours: 2, i.e. (2.6%, 9.5%) around p = 5% and
+ * (5.3%, 18.2%) around 10%: a rate within a factor of about 2 of p cannot be told from p in a
+ * few hundred runs at a per-probe error of 0.3%, and a frontier "where the rate crosses 3–10%"
+ * is as precise as a phase-transition statement about a theorem needs.
  */
-export const SEQUENTIAL_LOOK_CORRECTION = 2.5;
+export const DEFAULT_INDIFFERENCE = 2;
 
-/** The per-probe confidence level used to reach coverage `level` for the frontier interval. */
-export function decisionLevelFor(level: number): number {
-  return 1 - (1 - level) / SEQUENTIAL_LOOK_CORRECTION;
+/**
+ * Most magnitudes one frontier measures. Ours: 16 covers the five-point grid, three halvings
+ * to 1/32 of the range and two range widenings (five new grid points each) while keeping the
+ * per-probe error at 1/16 of α (ln(1/α) grows only from 3.0 to 5.8 at α = 0.05).
+ */
+export const DEFAULT_MAX_PROBES = 16;
+
+/** The indifference zone (p_L, p_U): odds of p divided and multiplied by `indifference`. */
+export function indifferenceZone(p: number, indifference = DEFAULT_INDIFFERENCE): Interval {
+  const odds = p / (1 - p);
+  const at = (o: number): number => o / (1 + o);
+  return [at(odds / indifference), at(odds * indifference)];
+}
+
+/** The decision rule of a frontier search with these settings. */
+export function frontierRule(options: { p?: number; level?: number; indifference?: number; maxProbes?: number } = {}): FrontierRule {
+  const p = options.p ?? DEFAULT_FRONTIER_P;
+  const level = options.level ?? DEFAULT_FRONTIER_LEVEL;
+  const maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
+  return { p, zone: indifferenceZone(p, options.indifference ?? DEFAULT_INDIFFERENCE), probeAlpha: (1 - level) / maxProbes, prior: betaPrior(p) };
 }
 
 /** Five grid points (quarters of the range) locate the crossing before bisection refines it. */
@@ -141,9 +189,9 @@ export const DEFAULT_GRID_POINTS = 5;
 export const DEFAULT_BATCH_RUNS = 25;
 
 /**
- * Runs after which a probe gives up. Deciding "below 5%" needs at least 72 clean runs at 95%
- * (0 failures: (0.025)^{1/72} < 0.95); 400 runs resolve rates down to about half or up to about
- * twice p, beyond which more runs buy little for a frontier estimate.
+ * Runs after which a probe gives up. Ours: 400 decide a clean probe (about 60 runs at p = 5%)
+ * and rates down to about half or up to about twice p; a rate at p itself needs ~1000 and is
+ * left undecided, outside the bracket.
  */
 export const DEFAULT_MAX_RUNS_PER_PROBE = 400;
 
@@ -159,48 +207,72 @@ export function probeSeed(seed: number, m: number, offset: number): number {
   return seedrandom(`frontier/${seed}/${m}/${offset}`).int32() >>> 0;
 }
 
-/** Decides a probe against p: 'above' when its interval is at or above p, 'below' when under. */
-export function decideProbe(probe: Pick<FrontierProbe, 'ci'>, p: number): ProbeDecision {
-  if (probe.ci[0] >= p) return 'above';
-  if (probe.ci[1] < p) return 'below';
-  return 'undecided';
+/**
+ * Decides a probe: 'above' when its confidence sequence excludes every rate <= p_L, 'below'
+ * when it excludes every rate >= p_U (both: the side of its rate against p).
+ */
+export function decideProbe(probe: Pick<FrontierProbe, 'failures' | 'runs'>, rule: FrontierRule): ProbeDecision {
+  if (probe.runs === 0) return 'undecided';
+  const rate = probe.failures / probe.runs;
+  const [pL, pU] = rule.zone;
+  const above = rate > pL && excludes(probe.failures, probe.runs, pL, rule.probeAlpha, rule.prior);
+  const below = rate < pU && excludes(probe.failures, probe.runs, pU, rule.probeAlpha, rule.prior);
+  if (above && below) return rate >= rule.p ? 'above' : 'below';
+  return above ? 'above' : below ? 'below' : 'undecided';
 }
 
-function makeProbe(m: number, failures: number, runs: number, level: number): FrontierProbe {
-  return { m, failures, runs, rate: runs === 0 ? 0 : failures / runs, ci: clopperPearson(failures, runs, level) };
+/** A probe record with its confidence sequence under the rule. */
+export function makeProbe(m: number, failures: number, runs: number, rule: FrontierRule): FrontierProbe {
+  return { m, failures, runs, rate: runs === 0 ? 0 : failures / runs, ci: confidenceSequence(failures, runs, rule.probeAlpha, rule.prior) };
+}
+
+/**
+ * Probe pairs contradicting a non-decreasing rate beyond sampling error: a higher magnitude
+ * whose confidence sequence lies wholly below that of a lower one. With probability >= level
+ * every sequence holds its rate, so each pair is then a real decrease.
+ */
+export function monotonicityContradictions(probes: readonly FrontierProbe[]): MonotonicityContradiction[] {
+  const sorted = [...probes].filter((p) => p.runs > 0).sort((a, b) => a.m - b.m);
+  const out: MonotonicityContradiction[] = [];
+  for (let j = 0; j < sorted.length; j++) {
+    // The lower probe with the highest lower bound: the strongest witness against probe j.
+    let witness: FrontierProbe | null = null;
+    for (let i = 0; i < j; i++) if (sorted[i]!.ci[0] > sorted[j]!.ci[1] && (witness === null || sorted[i]!.ci[0] > witness.ci[0])) witness = sorted[i]!;
+    if (witness !== null) {
+      const h = sorted[j]!;
+      out.push({ lower: { m: witness.m, rate: witness.rate, ci: witness.ci }, higher: { m: h.m, rate: h.rate, ci: h.ci } });
+    }
+  }
+  return out;
 }
 
 interface Bracket {
-  readonly status: FrontierStatus;
+  readonly status: Exclude<FrontierStatus, 'non-monotone'>;
   readonly low: number;
   readonly high: number;
-  readonly nonMonotone: boolean;
 }
 
 /** The bracket implied by the decided probes (see `FrontierStatus`). */
-function bracketOf(probes: readonly FrontierProbe[], lo: number, hi: number, p: number): Bracket {
+function bracketOf(probes: readonly FrontierProbe[], lo: number, hi: number, rule: FrontierRule): Bracket {
   let upper = Number.POSITIVE_INFINITY;
-  for (const probe of probes) if (decideProbe(probe, p) === 'above' && probe.m < upper) upper = probe.m;
+  for (const probe of probes) if (decideProbe(probe, rule) === 'above' && probe.m < upper) upper = probe.m;
   let lower = Number.NEGATIVE_INFINITY;
-  let nonMonotone = false;
   for (const probe of probes) {
-    if (decideProbe(probe, p) !== 'below') continue;
-    if (probe.m < upper) lower = Math.max(lower, probe.m);
-    else nonMonotone = true;
+    if (decideProbe(probe, rule) === 'below' && probe.m < upper) lower = Math.max(lower, probe.m);
   }
   const low = Math.max(lo, lower);
   if (upper !== Number.POSITIVE_INFINITY) {
-    return { status: upper <= lo ? 'always-fails' : 'found', low: Math.min(low, upper), high: upper, nonMonotone };
+    return { status: upper <= lo ? 'always-fails' : 'found', low: Math.min(low, upper), high: upper };
   }
-  return { status: lower >= hi ? 'never-fails' : 'undecided', low, high: hi, nonMonotone };
+  return { status: lower >= hi ? 'never-fails' : 'undecided', low, high: hi };
 }
 
 /** Point estimate: linear interpolation of the rate across p between neighbouring probes. */
 function interpolateCrossing(probes: readonly FrontierProbe[], bracket: Bracket, p: number): number {
   const inside = probes.filter((probe) => probe.m >= bracket.low && probe.m <= bracket.high && probe.runs > 0);
   for (let i = 0; i + 1 < inside.length; i++) {
-    const a = inside[i];
-    const b = inside[i + 1];
+    const a = inside[i]!;
+    const b = inside[i + 1]!;
     if (a.rate < p && b.rate >= p) {
       const estimate = a.m + ((p - a.rate) / (b.rate - a.rate)) * (b.m - a.m);
       return Math.min(bracket.high, Math.max(bracket.low, estimate));
@@ -211,13 +283,9 @@ function interpolateCrossing(probes: readonly FrontierProbe[], bracket: Bracket,
 
 /**
  * Estimates the smallest magnitude in [lo, hi] at which the oracle's failure probability reaches
- * p, with a confidence interval (see the module comment for the method). Deterministic in the
- * options: the same seed, options and previous probes give the same result.
- *
- * Coverage: the interval is the gap between two probes, each decided at two-sided level
- * `decisionLevelFor(level)`, so that after repeated looks its coverage is about `level`
- * (see `SEQUENTIAL_LOOK_CORRECTION` for the measurement). It assumes a failure rate
- * non-decreasing in m.
+ * p, with an interval of stated coverage (see the module comment for the method and the
+ * guarantee). Deterministic in the options: the same seed, options and previous probes give the
+ * same result.
  */
 export async function estimateFrontier(options: FrontierOptions): Promise<FrontierResult> {
   const { oracle, seed, shouldStop, onProbe } = options;
@@ -231,7 +299,10 @@ export async function estimateFrontier(options: FrontierOptions): Promise<Fronti
   const level = options.level ?? DEFAULT_FRONTIER_LEVEL;
   requireFinite('level', level);
   if (!(level > 0 && level < 1)) throw new InvalidInputError('level', `must lie strictly between 0 and 1, got ${level}`);
-  const decisionLevel = decisionLevelFor(level);
+  const indifference = requireFinite('indifference', options.indifference ?? DEFAULT_INDIFFERENCE);
+  if (!(indifference > 1)) throw new InvalidInputError('indifference', `must be > 1, got ${indifference}`);
+  const maxProbes = requireInt('maxProbes', options.maxProbes ?? DEFAULT_MAX_PROBES, 1);
+  const rule = frontierRule({ p, level, indifference, maxProbes });
   const gridPoints = requireInt('gridPoints', options.gridPoints ?? DEFAULT_GRID_POINTS, 2);
   const batchRuns = requireInt('batchRuns', options.batchRuns ?? DEFAULT_BATCH_RUNS);
   const maxRunsPerProbe = requireInt('maxRunsPerProbe', options.maxRunsPerProbe ?? DEFAULT_MAX_RUNS_PER_PROBE);
@@ -247,7 +318,7 @@ export async function estimateFrontier(options: FrontierOptions): Promise<Fronti
     const merged = probes.get(previous.m);
     // Duplicates (e.g. from merged shards) keep the longer measurement of the same seed stream.
     if (merged === undefined || merged.runs < previous.runs) {
-      probes.set(previous.m, makeProbe(previous.m, previous.failures, previous.runs, decisionLevel));
+      probes.set(previous.m, makeProbe(previous.m, previous.failures, previous.runs, rule));
     }
   }
   const sorted = (): FrontierProbe[] => [...probes.values()].sort((a, b) => a.m - b.m);
@@ -257,8 +328,12 @@ export async function estimateFrontier(options: FrontierOptions): Promise<Fronti
 
   /** Measures magnitude m until decided, capped, stalled or out of budget. */
   const measure = async (m: number): Promise<ProbeDecision> => {
-    let probe = probes.get(m) ?? makeProbe(m, 0, 0, decisionLevel);
-    while (decideProbe(probe, p) === 'undecided' && probe.runs < maxRunsPerProbe) {
+    if (!probes.has(m) && probes.size >= maxProbes) {
+      stopReason = 'probe-cap';
+      return 'undecided';
+    }
+    let probe = probes.get(m) ?? makeProbe(m, 0, 0, rule);
+    while (decideProbe(probe, rule) === 'undecided' && probe.runs < maxRunsPerProbe) {
       if (shouldStop?.()) {
         stopReason = 'stopped';
         break;
@@ -276,13 +351,13 @@ export async function estimateFrontier(options: FrontierOptions): Promise<Fronti
         throw new InvalidInputError('oracle', `returned failures = ${count.failures} of ${count.runs} runs`);
       }
       runsUsed += count.runs;
-      probe = makeProbe(m, probe.failures + count.failures, probe.runs + count.runs, decisionLevel);
+      probe = makeProbe(m, probe.failures + count.failures, probe.runs + count.runs, rule);
       probes.set(m, probe);
       await onProbe?.(probe);
       if (count.runs === 0) break; // The oracle cannot produce runs here: leave it undecided.
     }
     probes.set(m, probe);
-    return decideProbe(probe, p);
+    return decideProbe(probe, rule);
   };
 
   // Coarse grid, from lo upwards; under monotonicity nothing above the first failing point is needed.
@@ -293,12 +368,12 @@ export async function estimateFrontier(options: FrontierOptions): Promise<Fronti
 
   // Refinement: halve the widest gap between probes inside the bracket until all are narrow.
   while (stopReason === 'resolved') {
-    const bracket = bracketOf(sorted(), lo, hi, p);
+    const bracket = bracketOf(sorted(), lo, hi, rule);
     if (bracket.status === 'always-fails' || bracket.status === 'never-fails') break;
     const points = [bracket.low, ...sorted().map((probe) => probe.m).filter((m) => m > bracket.low && m < bracket.high), bracket.high];
     let widest = 0;
-    for (let i = 1; i < points.length; i++) if (points[i] - points[i - 1] > points[widest + 1] - points[widest]) widest = i - 1;
-    const [left, right] = [points[widest], points[widest + 1]];
+    for (let i = 1; i < points.length; i++) if (points[i]! - points[i - 1]! > points[widest + 1]! - points[widest]!) widest = i - 1;
+    const [left, right] = [points[widest]!, points[widest + 1]!];
     const middle = (left + right) / 2;
     // The second test guards against a resolution below the float spacing at this magnitude.
     if (right - left <= resolution || !(middle > left && middle < right)) break;
@@ -306,8 +381,11 @@ export async function estimateFrontier(options: FrontierOptions): Promise<Fronti
   }
 
   const all = sorted();
-  const bracket = bracketOf(all, lo, hi, p);
-  const common = { probes: all, runsUsed, stopReason, nonMonotone: bracket.nonMonotone, p, level, decisionLevel };
+  const bracket = bracketOf(all, lo, hi, rule);
+  const contradictions = monotonicityContradictions(all);
+  const firstCrossing: Interval | null = bracket.status === 'never-fails' ? null : [bracket.low, bracket.high];
+  const common = { probes: all, runsUsed, stopReason, nonMonotone: contradictions.length > 0, contradictions, firstCrossing, p, level, rule };
+  if (contradictions.length > 0) return { ...common, status: 'non-monotone', frontier: null, ci: null };
   switch (bracket.status) {
     case 'always-fails':
       return { ...common, status: 'always-fails', frontier: lo, ci: [lo, lo] };

@@ -31,6 +31,16 @@ export async function replayCounterexample(saved: SavedCounterexample, claim: Cl
   if (claim.id !== saved.claim) throw new InvalidInputError('claim', `file is for '${saved.claim}', not '${claim.id}'`);
   if (!isEdition(saved.edition)) throw new InvalidInputError('edition', `unknown edition '${saved.edition}'`);
   const edition: Edition = saved.edition;
+  if (saved.expect === 'throws') {
+    // The saved case is an exception: reproduced when the check throws the same message again.
+    try {
+      const trial = await claim.check(saved.input, { scale: saved.scale, edition });
+      return { trial, identical: false, asExpected: false };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return { trial: { violated: true, detail: { error: message } }, identical: message === saved.detail?.['error'], asExpected: true };
+    }
+  }
   const trial = await claim.check(saved.input, { scale: saved.scale, edition });
   const identical = same(saved.observed, trial.observed) && same(saved.bound, trial.bound) && same(saved.slack, trial.slack);
   const asExpected =

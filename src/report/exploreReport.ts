@@ -1,5 +1,5 @@
 /**
- * The regime explorer's report (issue 5, "CLI and report"): the findings table (condition,
+ * The regime explorer's report: the findings table (condition,
  * claim, frontier m with its confidence interval, status, runs, coverage), findings.json, and
  * the charts (one frontier chart per (departure, claim), one heatmap per phase diagram), written
  * into an explore run directory next to its state.json. Every file is written atomically.
@@ -7,10 +7,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Findings, FrontierFinding } from '../check/explore.ts';
+import type { Findings, FrontierFinding } from '../check/explore/index.ts';
 import { departureAxis } from '../data/breaking.ts';
+import { indifferenceZone } from '../check/frontier.ts';
 import { frontierChart, heatmapChart } from './charts.ts';
 import { fmt, markdownTable, table } from './format.ts';
+
+/** The indifference zone of a run's settings. */
+function zoneOf(s: Findings['settings']): readonly [number, number] {
+  return indifferenceZone(s.p, s.indifference);
+}
 
 /** Three significant digits: enough to read a frontier off a table whose CI is wider than that. */
 function num(x: number | null | undefined): string {
@@ -29,9 +35,22 @@ export function frontierText(row: FrontierFinding): string {
       return `> ${num(row.range[1])}`;
     case 'undecided':
       return row.ci === null ? '?' : `? in [${num(row.ci[0])}, ${num(row.ci[1])}]`;
+    case 'non-monotone':
+      return `not monotone: ${monotonicityText(row)}`;
     case 'not-run':
       return 'not run';
   }
+}
+
+/**
+ * The strongest contradiction of a non-monotone row, e.g. "m = 48 fails 0.02 [0, 0.06] < m = 24 fails 0.4 [0.2, 0.6]":
+ * a higher magnitude failing less often than a lower one beyond sampling error.
+ */
+export function monotonicityText(row: FrontierFinding): string {
+  const c = row.contradictions[0];
+  if (c === undefined) return '?';
+  const side = (x: { m: number; rate: number; ci: readonly [number, number] }): string => `m = ${num(x.m)} fails ${num(x.rate)} [${num(x.ci[0])}, ${num(x.ci[1])}]`;
+  return `${side(c.higher)} < ${side(c.lower)}${row.contradictions.length > 1 ? ` (+${row.contradictions.length - 1} more)` : ''}`;
 }
 
 function rows(findings: Findings): string[][] {
@@ -64,7 +83,8 @@ export function findingsMarkdown(findings: Findings): string {
     '# dpocheck explore: findings',
     '',
     `Seed ${s.seed}, scale ${s.scale}, edition ${s.edition}; frontier = smallest magnitude m at which a claim's conclusion fails ` +
-      `with probability >= ${s.p}, with a ${Math.round(100 * s.level)}% interval. m = 1 is the paper's edge (paper conditions) ` +
+      `with probability >= ${s.p}, with a ${Math.round(100 * s.level)}% interval that meets the magnitudes where the failure rate crosses ` +
+      `the indifference zone (${num(zoneOf(s)[0])}, ${num(zoneOf(s)[1])}) around p (THEORY §3; method in src/check/frontier.ts). m = 1 is the paper's edge (paper conditions) ` +
       `or the departure's neutral value is the range's start (beyond the paper). "as intended" = share of generated ` +
       'configurations that break exactly what the generator claims (measured by describeBreak).',
     findings.complete ? '' : `\n**Incomplete**: ${findings.pending.length} work items not finished (resume the run to complete them).`,
@@ -72,6 +92,29 @@ export function findingsMarkdown(findings: Findings): string {
     markdownTable(header(findings), rows(findings)),
     '',
   ];
+  const nonMonotone = findings.frontiers.filter((r) => r.contradictions.length > 0);
+  if (nonMonotone.length > 0) {
+    out.push(
+      '## Not monotone',
+      '',
+      'A frontier assumes that the failure rate rises with the magnitude. Here a higher magnitude fails less often than a ' +
+        'lower one beyond sampling error (their confidence sequences do not overlap), so no single frontier is reported:',
+      '',
+      markdownTable(['departure', 'claim', 'contradiction', 'first crossing'], nonMonotone.map((r) => [r.departure, r.claim, monotonicityText(r), r.firstCrossing === null ? '—' : `[${num(r.firstCrossing[0])}, ${num(r.firstCrossing[1])}]`])),
+      '',
+    );
+  }
+  const errors = findings.frontiers.reduce((a, r) => a + r.errors, 0) + findings.diagrams.reduce((a, d) => a + d.cells.reduce((b, c) => b + c.errors, 0), 0);
+  if (errors > 0) {
+    out.push(`**Errors**: the claim threw on ${errors} configurations; each is counted as a failure and saved under \`errors/\` (replay with \`dpocheck replay <file>\`).`, '');
+  }
+  const searchErrors = findings.targets.filter((t) => (t.result?.errors ?? 0) > 0);
+  if (searchErrors.length > 0) {
+    out.push(
+      `**Errors in targeted search**: ${searchErrors.map((t) => `${t.departure}/${t.claim}: ${t.result!.errors} evaluations threw (first: ${t.result!.firstError ?? '?'})`).join('; ')}.`,
+      '',
+    );
+  }
   for (const d of findings.diagrams) {
     out.push(`## Phase diagram ${d.id} (${d.claim})`, '', d.title + '.', '');
     const xs = [...new Set(d.cells.map((c) => c.x))];

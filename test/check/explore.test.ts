@@ -1,12 +1,12 @@
 /**
- * The explorer's library parts (issue 5): the work plan and its shards, the failure convention
+ * The explorer's library parts: the work plan and its shards, the failure convention
  * and violation score, and the Done-when item "a counterexample found by targeted search is
  * smaller (shrunk) and replays with `dpocheck replay`".
  */
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,13 +14,23 @@ import {
   conclusionFailed,
   expectedBreaks,
   exploreSettings,
+  findingsOf,
   parseShard,
+  probeConfigs,
+  runExploration,
+  type ConfigClaim,
+  type ExploreState,
+  STATE_FORMAT,
   planWorkItems,
   searchConclusionFailure,
   shardItems,
   violationScore,
-} from '../../src/check/explore.ts';
+} from '../../src/check/explore/index.ts';
 import { loadCounterexample } from '../../src/check/counterexampleStore.ts';
+import { judgeConfigs } from '../../src/check/explore/judge.ts';
+import { ERRORS_DIR } from '../../src/check/explore/errors.ts';
+import { replayCounterexample } from '../../src/check/replay.ts';
+import { findingsMarkdown, frontierText } from '../../src/report/exploreReport.ts';
 import { registerReplay } from '../../src/cli/commands/replay.ts';
 import { bufferIO } from '../../src/cli/io.ts';
 import type { CommandContext } from '../../src/cli/main.ts';
@@ -118,4 +128,88 @@ describe('targeted search', () => {
     expect(replay.detail.conclusionHeld).toBe(false);
     expect(replay.slack).toBe(saved.slack);
   }, 30_000);
+});
+
+describe('an exception inside a judged configuration', () => {
+  /** thm42-sandwich's metadata with a check that throws on every configuration with an even sampling seed. */
+  const throwing = {
+    ...thm42Sandwich,
+    id: 'thm42-sandwich',
+    check: (config: { seed: number }, opts: Parameters<typeof thm42Sandwich.check>[1]) => {
+      if (config.seed % 2 === 0) throw new Error(`boom on seed ${config.seed}`);
+      return thm42Sandwich.check(config as Parameters<typeof thm42Sandwich.check>[0], opts);
+    },
+  } as unknown as ConfigClaim;
+
+  it('is counted as a run and a failure and returned with its configuration, never dropped', async () => {
+    const configs = probeConfigs('label-noise', 0.1, 6, 11, 'small');
+    const evens = configs.filter((c) => c.seed % 2 === 0).length;
+    expect(evens).toBeGreaterThan(0);
+    const batch = await judgeConfigs(throwing, configs, { scale: 'small', edition: 'v5-main' }, (_c, t) => t);
+    expect(batch.errors).toBe(evens);
+    expect(batch.thrown.map((t) => t.config)).toEqual(configs.filter((c) => c.seed % 2 === 0));
+    expect(batch.runs + batch.inconclusive).toBe(configs.length);
+    expect(batch.failures).toBeGreaterThanOrEqual(evens);
+    expect(batch.errorCases![0]!.message).toMatch(/^boom on seed/);
+  });
+
+  it('is counted by the targeted search too, never silently scored away', async () => {
+    const search = await searchConclusionFailure({
+      claim: throwing, departure: 'label-noise', magnitude: 0.1, seed: 11, genOptions: { scale: 'small', edition: 'v5-main' }, population: 6, maxEvaluations: 8,
+    });
+    const evens = probeConfigs('label-noise', 0.1, 6, 11, 'small').filter((c) => c.seed % 2 === 0).length;
+    expect(search.errors).toBeGreaterThanOrEqual(evens);
+    expect(search.firstError).toMatch(/^boom on seed/);
+  }, 60_000);
+
+  it('is reported in the findings and saved under errors/ where replay reproduces it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dpocheck-errors-'));
+    const settings = exploreSettings({
+      seed: 5, departures: ['label-noise'], claims: ['thm42-sandwich'], diagrams: [], targetEvaluations: 0, runsPerProbe: 5, batchRuns: 5, maxRunsPerItem: 10,
+    });
+    const run = await runExploration({ settings, claims: [throwing], dir });
+    const f = findingsOf(run.state);
+    expect(f.frontiers[0]!.errors).toBeGreaterThan(0);
+    expect(f.frontiers[0]!.probes.reduce((a, p) => a + p.errors, 0)).toBe(f.frontiers[0]!.errors);
+    const files = readdirSync(join(dir, ERRORS_DIR, 'thm42-sandwich'));
+    expect(files.length).toBeGreaterThan(0);
+    const saved = loadCounterexample(join(dir, ERRORS_DIR, 'thm42-sandwich', files[0]!));
+    expect(saved.expect).toBe('throws');
+    const replayed = await replayCounterexample(saved, throwing);
+    expect(replayed).toMatchObject({ asExpected: true, identical: true });
+    // A check that no longer throws on it does not reproduce it.
+    expect((await replayCounterexample(saved, thm42Sandwich as unknown as ConfigClaim)).asExpected).toBe(false);
+  }, 60_000);
+});
+
+describe('findings where the failure rate is not monotone', () => {
+  it('say so with the contradicting probes instead of one interval', () => {
+    const settings = exploreSettings({ seed: 1, departures: ['noise'], claims: ['thm42-sandwich'], diagrams: [], targetEvaluations: 0 });
+    const probe = (m: number, failures: number, runs: number) => ({ m, failures, runs, batches: [] });
+    const state: ExploreState = {
+      format: STATE_FORMAT,
+      settings,
+      shard: { index: 1, count: 1 },
+      packageVersion: '0',
+      items: {
+        'frontier/noise/thm42-sandwich': {
+          kind: 'frontier', done: true, lo: 1, hi: 32, extensions: 0,
+          // Fails every time at m = 8, never in 200 runs at m = 16: far beyond sampling error.
+          probes: [probe(1, 0, 100), probe(8, 40, 40), probe(16, 0, 200)],
+          result: { status: 'non-monotone', frontier: null, ci: null, stopReason: 'resolved', nonMonotone: true },
+        },
+      },
+    };
+    const f = findingsOf(state);
+    const row = f.frontiers[0]!;
+    expect(row.status).toBe('non-monotone');
+    expect(row.ci).toBeNull();
+    expect(row.contradictions).toHaveLength(1);
+    expect(row.contradictions[0]!.lower.m).toBe(8);
+    expect(row.contradictions[0]!.higher.m).toBe(16);
+    const md = findingsMarkdown(f);
+    expect(md).toContain('## Not monotone');
+    expect(md).toMatch(/m = 16 fails 0 \[0, [\d.]+\] < m = 8 fails 1 \[/);
+    expect(frontierText(row)).toMatch(/^not monotone: /);
+  });
 });

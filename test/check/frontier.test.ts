@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import {
   decideProbe,
+  frontierRule,
+  indifferenceZone,
   estimateFrontier,
   probeSeed,
   type FailureOracle,
   type FrontierProbe,
 } from '../../src/check/frontier.ts';
 import { InvalidInputError } from '../../src/theory/errors.ts';
+import { COVERAGE_SHAPES, coversZone, frontierZone, measureCoverage } from '../../src/check/frontierCoverage.ts';
 
 /** A seeded Bernoulli oracle whose failure probability at magnitude m is rate(m). */
 function bernoulliOracle(rate: (m: number) => number, calls?: Array<[number, number, number]>): FailureOracle {
@@ -24,19 +27,6 @@ const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 /** Failure probability (m - 2)/4: it reaches 5% at m = 2.2. */
 const linearRate = (m: number): number => clamp01((m - 2) / 4);
 const LINEAR_FRONTIER = 2.2;
-/** A flat landscape, slope 1/40: reaches 5% at m = 4, hard to resolve. */
-const flatRate = (m: number): number => clamp01((m - 2) / 40);
-const FLAT_FRONTIER = 4;
-
-async function coverage(rate: (m: number) => number, truth: number, seeds: number): Promise<number> {
-  let covered = 0;
-  for (let seed = 1; seed <= seeds; seed++) {
-    const result = await estimateFrontier({ oracle: bernoulliOracle(rate), lo: 0, hi: 10, seed });
-    expect(result.status).toBe('found');
-    if (result.ci !== null && result.ci[0] <= truth && truth <= result.ci[1]) covered++;
-  }
-  return covered / seeds;
-}
 
 describe('estimateFrontier', () => {
   it('finds the frontier of a linear failure rate, with a CI around it', async () => {
@@ -54,19 +44,51 @@ describe('estimateFrontier', () => {
     const ms = result.probes.map((p) => p.m);
     expect(ms).toEqual([...ms].sort((a, b) => a - b));
     for (const probe of result.probes) expect(probe.rate).toBe(probe.failures / probe.runs);
-    expect(decideProbe(result.probes.find((p) => p.m === high)!, 0.05)).toBe('above');
-    expect(decideProbe(result.probes.find((p) => p.m === low)!, 0.05)).toBe('below');
+    expect(decideProbe(result.probes.find((p) => p.m === high)!, result.rule)).toBe('above');
+    expect(decideProbe(result.probes.find((p) => p.m === low)!, result.rule)).toBe('below');
     expect(result.runsUsed).toBe(result.probes.reduce((s, p) => s + p.runs, 0));
   });
 
-  // Coverage at the stated 95%, on 100 fixed seeds (deterministic; measured offline on 400
-  // seeds: 98% for the linear and 96% for the flat landscape).
-  it('covers the true frontier in at least 90% of seeds (linear landscape)', async () => {
-    expect(await coverage(linearRate, LINEAR_FRONTIER, 100)).toBeGreaterThanOrEqual(0.9);
+  // Coverage at the stated 95% of the frontier zone (src/check/frontierCoverage.ts); the full
+  // measurement (>= 500 runs per shape) is `npm run frontier-coverage`. The guarantee is >= 95%,
+  // so 90 of 100 is a loose floor; a broken rule falls through it (a per-probe error of 0.9
+  // instead of 0.05/16 covers 89 of these 100 runs).
+  it('covers the frontier zone in at least 90% of 100 seeds (shallow shape)', async () => {
+    const shallow = COVERAGE_SHAPES.find((s) => s.name === 'shallow')!;
+    const m = await measureCoverage(shallow, 100);
+    expect(m.zone[0]).toBeCloseTo(2 + 40 * indifferenceZone(0.05)[0], 6);
+    expect(m.covered / m.runs).toBeGreaterThanOrEqual(0.9);
+    expect(m.widths.length).toBe(100);
   });
 
-  it('covers the true frontier in at least 90% of seeds (flat landscape)', async () => {
-    expect(await coverage(flatRate, FLAT_FRONTIER, 60)).toBeGreaterThanOrEqual(0.9);
+  it('covers the frontier zone of a linear rate in most seeds', async () => {
+    let covered = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = await estimateFrontier({ oracle: bernoulliOracle(linearRate), lo: 0, hi: 10, seed });
+      if (coversZone(r, frontierZone(linearRate, r.rule.zone, [0, 10]))) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(36);
+  });
+
+  it('coversZone: an interval must meet [m_L, m_U]; never-fails needs no crossing', () => {
+    expect(coversZone({ status: 'found', ci: [1, 2] }, [2, 3])).toBe(true);
+    expect(coversZone({ status: 'found', ci: [1, 1.9] }, [2, 3])).toBe(false);
+    expect(coversZone({ status: 'found', ci: [3.1, 4] }, [2, 3])).toBe(false);
+    expect(coversZone({ status: 'never-fails', ci: null }, [2, Number.POSITIVE_INFINITY])).toBe(true);
+    expect(coversZone({ status: 'never-fails', ci: null }, [2, 3])).toBe(false);
+    expect(coversZone({ status: 'undecided', ci: [2.5, 10] }, [2, 3])).toBe(true);
+    expect(coversZone({ status: 'non-monotone', ci: null }, [2, 3])).toBe(false);
+  });
+
+  it('decides with the indifference zone: a clean probe is below after a few dozen runs, a rate at p never', () => {
+    const rule = frontierRule({ p: 0.05 });
+    expect(rule.zone[0]).toBeLessThan(0.05);
+    expect(rule.zone[1]).toBeGreaterThan(0.05);
+    expect(rule.probeAlpha).toBeCloseTo(0.05 / 16, 12);
+    expect(decideProbe({ failures: 0, runs: 40 }, rule)).toBe('undecided');
+    expect(decideProbe({ failures: 0, runs: 100 }, rule)).toBe('below');
+    expect(decideProbe({ failures: 5, runs: 5 }, rule)).toBe('above');
+    expect(decideProbe({ failures: 20, runs: 400 }, rule)).toBe('undecided');
   });
 
   it('is deterministic in the seed and depends on it', async () => {
@@ -162,10 +184,16 @@ describe('estimateFrontier', () => {
       lo: 0,
       hi: 10,
       seed: 1,
-      previous: [{ m: 5, failures: 0, runs: 400, rate: 0, ci: [0, 0.01] }],
+      previous: [{ m: 5, failures: 0, runs: 400 }],
     });
-    expect(result.status).toBe('found');
+    expect(result.status).toBe('non-monotone');
     expect(result.nonMonotone).toBe(true);
+    expect(result.ci).toBeNull();
+    expect(result.contradictions.length).toBeGreaterThan(0);
+    const c = result.contradictions[0]!;
+    expect(c.higher.m).toBeGreaterThan(c.lower.m);
+    expect(c.higher.ci[1]).toBeLessThan(c.lower.ci[0]);
+    expect(result.firstCrossing).not.toBeNull();
   });
 
   it('rejects invalid options and a lying oracle, naming the field', async () => {

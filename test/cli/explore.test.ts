@@ -1,5 +1,5 @@
 /**
- * `dpocheck explore` and `dpocheck merge` (issue 5 "Done when"): the noise frontier of the
+ * `dpocheck explore` and `dpocheck merge`: the noise frontier of the
  * Theorem 4.2 sandwich comes with a confidence interval and its probed failure rates agree with
  * an independent simulation of the same configurations; every departure has a generator, a
  * coverage statistic and a frontier row; shards merge into the unsharded findings; bad flags
@@ -15,7 +15,7 @@ import { registerMerge } from '../../src/cli/commands/merge.ts';
 import { bufferIO } from '../../src/cli/io.ts';
 import { describeError } from '../../src/cli/errors.ts';
 import type { CommandContext } from '../../src/cli/main.ts';
-import { probeConfigs, type Findings } from '../../src/check/explore.ts';
+import { probeConfigs, type Findings } from '../../src/check/explore/index.ts';
 import { DEPARTURE_IDS } from '../../src/data/breaking.ts';
 import { sampleDataset } from '../../src/data/sampler.ts';
 import { simulate } from '../../src/sim/index.ts';
@@ -170,4 +170,70 @@ describe('dpocheck explore', () => {
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(message);
   });
+});
+
+/** A tiny finished run (one frontier item, a handful of runs). */
+const TINY = ['--condition', 'label-noise', '--claims', 'thm42-window', '--seed', '3', '--runs-per-probe', '5', '--batch', '5', '--max-runs', '10', ...SMALL];
+
+describe('explore and merge refuse to overwrite or ignore what the user gave', () => {
+  it('refuses --dir onto an existing run unless --force, before any work', async () => {
+    const dir = tmp();
+    const first = await cli(['explore', ...TINY, '--dir', dir]);
+    expect(first.code, first.err).toBe(0);
+    const before = readFileSync(join(dir, 'state.json'), 'utf8');
+    const again = await cli(['explore', ...TINY, '--seed', '4', '--dir', dir]);
+    expect(again.code).toBe(2);
+    expect(again.out).toBe('');
+    expect(again.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(again.err).toMatch(/--dir .*holds an explore run; continue it with --resume .*or replace it with --force/);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
+    const forced = await cli(['explore', ...TINY, '--seed', '4', '--dir', dir, '--force', '--json']);
+    expect(forced.code, forced.err).toBe(0);
+    expect((JSON.parse(forced.out) as Findings).settings.seed).toBe(4);
+  }, 60_000);
+
+  it('refuses --resume with flags that conflict with the run, naming them; the same values are fine', async () => {
+    const dir = tmp();
+    expect((await cli(['explore', ...TINY, '--dir', dir])).code).toBe(0);
+    const r = await cli(['explore', '--resume', dir, '--seed', '7', '--condition', 'noise']);
+    expect(r.code).toBe(2);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/--resume .* keeps the run's settings; conflicting flags: --condition .*--seed \(the run has 3\)/);
+    const same = await cli(['explore', '--resume', dir, '--seed', '3', '--json', '--no-charts']);
+    expect(same.code, same.err).toBe(0);
+  }, 60_000);
+
+  it('judges the phase diagrams with the selected claims only', async () => {
+    const dir = tmp();
+    const r = await cli(['explore', '--condition', 'label-noise', '--claims', 'thm42-window', '--seed', '3', '--runs-per-probe', '5', '--batch', '5',
+      '--max-runs', '5', '--cell-runs', '1', '--diagrams', 'noise-x-K', '--target-evaluations', '0', '--no-charts', '--dir', dir, '--json', '--budget', '1s']);
+    const f = JSON.parse(r.out) as Findings;
+    expect(f.settings.diagramClaim).toBe('thm42-window');
+    expect(f.diagrams.every((d) => d.claim === 'thm42-window')).toBe(true);
+  }, 60_000);
+
+  it('merge refuses --out onto an input, the same shard twice, and names the directory of a mismatch; a missing shard is said', async () => {
+    const d1 = tmp();
+    const d2 = tmp();
+    const shardArgs = ['explore', '--condition', 'label-noise,imbalance', '--claims', 'thm42-window', '--seed', '3', '--runs-per-probe', '5', '--batch', '5', '--max-runs', '5', ...SMALL];
+    expect((await cli([...shardArgs, '--shard', '1/2', '--dir', d1])).code).toBe(0);
+    expect((await cli([...shardArgs, '--seed', '4', '--shard', '2/2', '--dir', d2])).code).toBe(0);
+
+    const onto = await cli(['merge', d1, d2, '--out', d1]);
+    expect(onto.code).toBe(2);
+    expect(onto.err).toMatch(/--out .*is one of the inputs/);
+
+    const twice = await cli(['merge', d1, d1, '--out', tmp()]);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toContain(`${d1}: is shard 1/2 again (already given as ${d1})`);
+
+    const mismatch = await cli(['merge', d1, d2, '--out', tmp()]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.err).toContain(`${d2}: was run with different settings`);
+    expect(mismatch.err).not.toContain('dirs[');
+
+    const alone = await cli(['merge', d1, '--out', tmp(), '--json', '--no-charts']);
+    expect(alone.code).toBe(0);
+    expect(alone.err).toMatch(/shard 2\/2 not given; their items stay pending/);
+  }, 60_000);
 });

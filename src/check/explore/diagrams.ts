@@ -1,5 +1,5 @@
 /**
- * Phase diagrams of the regime explorer (issue 5, "Phase diagrams"): failure-rate grids over two
+ * Phase diagrams of the regime explorer: failure-rate grids over two
  * axes. The grid runner is generic (any two axes with a cell generator); two diagrams are
  * defined, each answering a question the frontiers alone cannot:
  *

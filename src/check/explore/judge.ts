@@ -1,5 +1,5 @@
 /**
- * How the regime explorer (issue 5) draws configurations and judges a claim on them.
+ * How the regime explorer draws configurations and judges a claim on them.
  *
  * On a configuration that breaks an assumption the theorem does not apply, so a claim's verdict
  * (`trial.violated`) says nothing there; what the explorer measures is whether the theorem's
@@ -13,6 +13,7 @@ import type { ClusterConfig } from '../../data/config.ts';
 import { breakingConfigArb, departureAxis, describeBreak, type DepartureId } from '../../data/breaking.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import type { BinomialCount } from '../statistics.ts';
+import { yieldToEventLoop } from '../interrupt.ts';
 
 /** A claim whose input is a ClusterConfig (the theorem claims the explorer can judge). */
 export type ConfigClaim = Claim<ClusterConfig>;
@@ -119,34 +120,56 @@ export interface BatchRecord extends BinomialCount {
   readonly seed: number;
   /** Configurations drawn. */
   readonly n: number;
-  /** Of those, not counted: the claim could not judge them (inconclusive) or threw. */
+  /** Of those, not counted: the claim could not judge them (`trial.inconclusive`). */
   readonly inconclusive: number;
+  /**
+   * Of those, the claim threw on: counted as runs AND failures (a check that cannot establish its
+   * conclusion has not shown it, fast-check's convention), and listed in `errorCases`. Absent in
+   * states written before errors were counted (read as 0).
+   */
+  readonly errors?: number;
+  /** Each thrown configuration: its index in the batch (re-derive it from the seed) and the message. */
+  readonly errorCases?: ReadonlyArray<{ readonly index: number; readonly message: string }>;
   readonly coverage: CoverageTally;
+}
+
+/** A configuration on which the claim threw, with the message (saved for replay by the runners). */
+export interface ThrownCase {
+  readonly index: number;
+  readonly config: ClusterConfig;
+  readonly message: string;
 }
 
 /**
  * Judges `configs` with the claim: failures of the conclusion among the judged ones, plus the
- * coverage tally. An inconclusive trial (integrator failure) or an exception on a configuration
- * outside the theorem's assumptions is not counted as a run but recorded (`inconclusive`).
+ * coverage tally. An inconclusive trial (integrator failure) is not counted as a run but recorded
+ * (`inconclusive`). An exception is never dropped: it counts as a run and a failure, and is
+ * returned in `thrown` (with the configuration) so that the caller can save it for replay.
+ * Yields to the event loop after every configuration, so that Ctrl-C is noticed.
  */
 export async function judgeConfigs(
   claim: ConfigClaim,
   configs: readonly ClusterConfig[],
   opts: GenOptions,
   coverageOf: (config: ClusterConfig, tally: CoverageTally) => CoverageTally,
-): Promise<Omit<BatchRecord, 'seed'>> {
+): Promise<Omit<BatchRecord, 'seed'> & { readonly thrown: readonly ThrownCase[] }> {
   let failures = 0;
   let runs = 0;
   let inconclusive = 0;
   let coverage = EMPTY_COVERAGE;
-  for (const config of configs) {
+  const thrown: ThrownCase[] = [];
+  for (const [index, config] of configs.entries()) {
     coverage = coverageOf(config, coverage);
     let trial: Trial;
     try {
       trial = await claim.check(config, opts);
-    } catch {
-      inconclusive++;
+    } catch (e) {
+      thrown.push({ index, config, message: e instanceof Error ? e.message : String(e) });
+      runs++;
+      failures++;
       continue;
+    } finally {
+      await yieldToEventLoop();
     }
     if (trial.inconclusive === true && !conclusionFailed(trial)) {
       inconclusive++;
@@ -155,5 +178,14 @@ export async function judgeConfigs(
     runs++;
     if (conclusionFailed(trial)) failures++;
   }
-  return { n: configs.length, failures, runs, inconclusive, coverage };
+  return {
+    n: configs.length,
+    failures,
+    runs,
+    inconclusive,
+    errors: thrown.length,
+    errorCases: thrown.map((t) => ({ index: t.index, message: t.message })),
+    coverage,
+    thrown,
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Targeted search for conclusion failures (issue 5, "Search"), in the spirit of Hypothesis's
+ * Targeted search for conclusion failures, in the spirit of Hypothesis's
  * `target()`: climb the violation score of a claim ({@link violationScore}) over configurations
  * that break one departure (and nothing else), starting from a seed population drawn from its
  * breaking generator, then let fast-check shrink the worst case toward smaller K, Q and d while
@@ -13,6 +13,7 @@ import { SCALE_LIMITS } from '../../data/arbitraries.ts';
 import { negativeClusterSize } from '../../data/sampler.ts';
 import type { GenOptions, Trial } from '../claim.ts';
 import { targetSearch, type Rng } from '../targetSearch.ts';
+import { yieldToEventLoop } from '../interrupt.ts';
 import { conclusionFailed, probeConfigs, violationScore, type ConfigClaim } from './judge.ts';
 
 /**
@@ -94,6 +95,9 @@ export interface ConclusionSearchResult {
   readonly stopReason: string;
   /** The shrunk failure, or null when none was found. */
   readonly failure: ConclusionFailure | null;
+  /** Evaluations on which the claim threw (scored as the worst, so never chosen), with the first message. */
+  readonly errors: number;
+  readonly firstError: string | null;
 }
 
 /**
@@ -105,12 +109,15 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
   const { claim, departure, genOptions } = options;
   const population = probeConfigs(departure, options.magnitude, options.population, options.seed, genOptions.scale);
   const judged = new Map<string, Trial>();
+  let errors = 0;
+  let firstError: string | null = null;
   const judge = async (config: ClusterConfig): Promise<Trial> => {
     const key = JSON.stringify(config);
     const hit = judged.get(key);
     if (hit !== undefined) return hit;
     const trial = await claim.check(config, genOptions);
     judged.set(key, trial);
+    await yieldToEventLoop(); // Lets a Ctrl-C be noticed between evaluations.
     return trial;
   };
   const search = await targetSearch<ClusterConfig>({
@@ -120,7 +127,10 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
       if (!fitsScale(config, genOptions.scale) || !breaksOnly(config, departure)) return Number.NEGATIVE_INFINITY;
       try {
         return violationScore(await judge(config));
-      } catch {
+      } catch (e) {
+        // Not a conclusion failure, but never silent: counted and reported with the search.
+        errors++;
+        firstError ??= e instanceof Error ? e.message : String(e);
         return Number.NEGATIVE_INFINITY;
       }
     },
@@ -128,7 +138,7 @@ export async function searchConclusionFailure(options: ConclusionSearchOptions):
     maxEvaluations: options.maxEvaluations,
     ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop } : {}),
   });
-  const base = { bestScore: search.bestScore, evaluations: search.evaluations, stopReason: search.stopReason };
+  const base = { bestScore: search.bestScore, evaluations: search.evaluations, stopReason: search.stopReason, errors, firstError };
   if (!search.violated) return { ...base, failure: null };
   const original = search.best;
   const originalTrial = await judge(original);

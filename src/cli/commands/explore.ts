@@ -1,5 +1,5 @@
 /**
- * `dpocheck explore` (issue 5): breaks each assumption on purpose and maps where the theorems'
+ * `dpocheck explore`: breaks each assumption of THEORY §3 on purpose and maps where the theorems'
  * conclusions stop holding: a frontier (with a confidence interval) per (condition, claim),
  * phase diagrams, targeted search with shrunk counterexamples. Writes
  * `<out>/<timestamp>/explore/` (state.json, findings.json, findings.md, charts/,
@@ -9,7 +9,9 @@
  */
 import type { Command } from 'commander';
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../../check/interrupt.ts';
 import { CLAIMS } from '../../../properties/index.ts';
 import { EDITIONS, type Edition } from '../../theory/edition.ts';
 import { DEPARTURE_IDS, PAPER_CONDITIONS, departuresBreaking, isDepartureId, type DepartureId, type PaperCondition } from '../../data/breaking.ts';
@@ -26,7 +28,7 @@ import {
   type ConfigClaim,
   type ExploreSettings,
   type Shard,
-} from '../../check/explore.ts';
+} from '../../check/explore/index.ts';
 import { parseDuration } from '../../check/duration.ts';
 import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts';
 import { timestampName } from '../../report/verifyReport.ts';
@@ -39,13 +41,12 @@ import { UsageError } from '../errors.ts';
 /** Default wall-clock budget (the issue's example). */
 export const DEFAULT_EXPLORE_BUDGET = '10m';
 
-/** Exit code after Ctrl-C: 128 + SIGINT (2), the shell convention. */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
 
 interface ExploreFlags {
   condition?: string; claims?: string; budget: string; runsPerProbe?: string; batch?: string; maxRuns?: string;
   cellRuns?: string; targetEvaluations?: string; diagrams?: string; p?: string; seed?: string; scale: string;
-  edition: string; shard?: string; resume?: string; out: string; dir?: string; json?: boolean; charts: boolean;
+  edition: string; shard?: string; resume?: string; out: string; dir?: string; force?: boolean; json?: boolean; charts: boolean;
 }
 
 /**
@@ -135,24 +136,31 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
     .description('break each assumption on purpose and map where the theorems\' conclusions stop holding (frontiers, phase diagrams, targeted search)')
     .option('--condition <list>', `conditions or departures to break, comma-separated (${PAPER_CONDITIONS.join('|')} or a departure id; default: all)`)
     .option('--claims <ids>', `claims to judge (${EXPLORABLE_CLAIM_IDS.join(', ')}; default: ${DEFAULT_EXPLORE_CLAIMS.join(', ')})`)
-    .option('--budget <duration>', 'wall-clock budget; an item may use up to three fair shares of what is left (e.g. 90s, 10m)', DEFAULT_EXPLORE_BUDGET)
+    .option(
+      '--budget <duration>',
+      'wall-clock budget (e.g. 90s, 10m): items share it in proportion to their run caps, time left by finished items returns to unfinished ones (frontiers first), ' +
+        'and the run ends when every item is decided or the budget is spent. Budget-limited runs are not bit-repeatable; ' +
+        'the per-item run caps (--runs-per-probe, --max-runs, --cell-runs) with a budget large enough to reach them are, shards included',
+      DEFAULT_EXPLORE_BUDGET,
+    )
     .option('--runs-per-probe <n>', 'most runs at one magnitude')
     .option('--batch <n>', 'runs per oracle call')
     .option('--max-runs <n>', 'most runs per (condition, claim) frontier')
     .option('--cell-runs <n>', 'runs per phase-diagram cell')
     .option('--target-evaluations <n>', 'targeted-search evaluations per (condition, claim); 0 = no targeted search')
     .option('--diagrams <ids>', `phase diagrams (${DIAGRAM_IDS.join(', ')}, or none)`)
-    .option('--p <x>', 'failure probability that defines the frontier (default 0.05)')
+    .option('--p <x>', 'failure probability that defines the frontier (default 0.05); intervals have 95% coverage of where the rate crosses the indifference zone around p (odds ratio 2 either side)')
     .option('--seed <int>', 'seed of the whole exploration (default: random, printed)')
     .option('--scale <s>', 'configuration sizes: small or full', 'small')
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')
     .option('--shard <i/n>', 'run only the i-th of n deterministic slices (merge them with dpocheck merge)')
     .option('--resume <dir>', 'continue an interrupted or budget-limited run in <dir> (its settings are kept)')
     .option('--out <dir>', 'report root directory', 'reports')
-    .option('--dir <dir>', 'exact run directory (default <out>/<timestamp>/explore)')
+    .option('--dir <dir>', 'exact run directory (default <out>/<timestamp>/explore); refused if it holds a run, unless --resume or --force')
+    .option('--force', 'replace the explore run already in --dir')
     .option('--no-charts', 'skip the SVG charts')
     .option('--json', 'print findings.json to stdout instead of the table')
-    .action(async (flags: ExploreFlags) => {
+    .action(async (flags: ExploreFlags, cmd: Command) => {
       const json = flags.json === true;
       const budgetMs = parseDuration(flags.budget);
       let dir: string;
@@ -161,6 +169,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
       let shard: Shard;
       if (flags.resume !== undefined) {
         resume = readState(flags.resume);
+        refuseConflictingFlags(flags, cmd, resume.settings, resume.shard, flags.resume);
         dir = flags.resume;
         settings = resume.settings;
         shard = resume.shard;
@@ -168,18 +177,19 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
         settings = settingsFromFlags(flags);
         shard = flags.shard === undefined ? WHOLE_RUN : parseShardFlag(flags.shard);
         dir = runDir(flags, shard);
+        prepareRunDir(dir, flags.force === true);
       }
       const claims = exploreClaimObjects(settings);
       const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
-      const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
-      process.once('SIGINT', onSigint);
+      const stop = catchInterrupt({
+        onFirst: () => ctx.io.err('\ndpocheck explore: interrupted; stopping after the measurement in flight (Ctrl-C again to quit at once)\n'),
+      });
       let run;
       try {
         if (!json) {
           ctx.io.err(
             `dpocheck explore: seed ${settings.seed}, scale ${settings.scale}, ${settings.departures.length} departures x ${settings.claims.length} claims` +
-              `${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}${resume ? ' (resumed)' : ''} -> ${dir}\n`,
+              `${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}${resume ? ' (resumed)' : ''}, budget ${flags.budget} -> ${dir}\n`,
           );
         }
         run = await runExploration({
@@ -189,7 +199,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
           shard,
           ...(resume !== undefined ? { resume } : {}),
           deadline: Date.now() + budgetMs,
-          signal: abort.signal,
+          signal: stop.signal,
           packageVersion: PACKAGE_VERSION,
           progress: {
             itemStart: (item, i, n, cap) => progress.start(`${item.key} (${i + 1}/${n})`, cap),
@@ -198,18 +208,80 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
           },
         });
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
       const findings = findingsOf(run.state);
       await writeExploreReport(dir, findings, { charts: flags.charts !== false });
       if (json) ctx.io.out(JSON.stringify(findings, null, 2) + '\n');
       else ctx.io.out(findingsTable(findings) + `\nreport: ${join(dir, 'findings.md')}\n`);
-      if (run.pending.length > 0) {
-        const why = run.interrupted ? 'interrupted' : 'budget spent';
-        ctx.io.err(`dpocheck explore: ${why}; kept what was measured, ${run.pending.length} work items left. Continue with: dpocheck explore --resume ${dir}\n`);
+      if (run.interrupted) {
+        ctx.io.err(`dpocheck explore: interrupted; kept what was measured, ${run.pending.length} work items left. Continue with: dpocheck explore --resume ${dir}\n`);
+        ctx.exitCode = EXIT_INTERRUPTED;
+      } else if (run.budgetSpent) {
+        ctx.io.err(`dpocheck explore: budget spent; kept what was measured, ${run.pending.length} work items left. Continue with: dpocheck explore --resume ${dir} --budget <more>\n`);
+      } else if (run.pending.length > 0) {
+        ctx.io.err(`dpocheck explore: ${run.pending.length} work items could not progress (${run.pending.slice(0, 3).join(', ')}${run.pending.length > 3 ? ', ...' : ''})\n`);
       }
-      if (run.interrupted) ctx.exitCode = EXIT_INTERRUPTED;
     });
+}
+
+/** Files and folders an explore run writes into its directory (removed by --force). */
+const RUN_OUTPUTS = ['state.json', 'findings.json', 'findings.md', 'charts', 'counterexamples', 'errors'];
+
+/**
+ * Checks a new run's directory before any work: it must not be a file, and must not hold a run
+ * already (or anything else) unless --force, which removes the previous run's outputs.
+ */
+export function prepareRunDir(dir: string, force: boolean): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--dir ${dir}: is a file, not a directory`);
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return;
+  if (!force) {
+    const what = entries.includes('state.json') ? 'holds an explore run' : 'is not empty';
+    throw new UsageError(`--dir ${dir}: ${what}; continue it with --resume ${dir}, or replace it with --force`);
+  }
+  const foreign = entries.filter((e) => !RUN_OUTPUTS.includes(e));
+  if (foreign.length > 0) throw new UsageError(`--dir ${dir}: --force replaces an explore run, but ${dir} also holds ${foreign.slice(0, 3).join(', ')}`);
+  for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
+}
+
+/** Flags that set what a run measures, with the settings field each one sets. */
+const SETTINGS_FLAGS: ReadonlyArray<[keyof ExploreFlags, string, keyof ExploreSettings]> = [
+  ['condition', '--condition', 'departures'],
+  ['claims', '--claims', 'claims'],
+  ['runsPerProbe', '--runs-per-probe', 'runsPerProbe'],
+  ['batch', '--batch', 'batchRuns'],
+  ['maxRuns', '--max-runs', 'maxRunsPerItem'],
+  ['cellRuns', '--cell-runs', 'cellRuns'],
+  ['targetEvaluations', '--target-evaluations', 'targetEvaluations'],
+  ['diagrams', '--diagrams', 'diagrams'],
+  ['p', '--p', 'p'],
+  ['seed', '--seed', 'seed'],
+  ['scale', '--scale', 'scale'],
+  ['edition', '--edition', 'edition'],
+];
+
+/**
+ * `--resume` keeps the run's settings: a settings flag given on the command line with a value
+ * other than the run's is refused (exit 2) instead of being silently ignored.
+ */
+export function refuseConflictingFlags(flags: ExploreFlags, cmd: Command, saved: ExploreSettings, savedShard: Shard, resumeDir: string): void {
+  const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
+  const wanted = settingsFromFlags({ ...flags, seed: flags.seed ?? String(saved.seed) });
+  const conflicts: string[] = [];
+  for (const [name, flag, key] of SETTINGS_FLAGS) {
+    if (given(name) && JSON.stringify(wanted[key]) !== JSON.stringify(saved[key])) conflicts.push(`${flag} (the run has ${JSON.stringify(saved[key])})`);
+  }
+  if (given('shard') && flags.shard !== undefined) {
+    const s = parseShardFlag(flags.shard);
+    if (s.index !== savedShard.index || s.count !== savedShard.count) conflicts.push(`--shard (the run is shard ${savedShard.index}/${savedShard.count})`);
+  }
+  if (given('dir') && flags.dir !== undefined && resolve(flags.dir) !== resolve(resumeDir)) conflicts.push(`--dir (the run is in ${resumeDir})`);
+  if (given('force')) conflicts.push('--force (a resumed run is continued, not replaced)');
+  if (conflicts.length > 0) {
+    throw new UsageError(`--resume ${resumeDir} keeps the run's settings; conflicting flags: ${conflicts.join('; ')}`);
+  }
 }
 
 function parseShardFlag(text: string): Shard {

@@ -1,13 +1,15 @@
 /**
- * `dpocheck merge <dirs...>` (issue 5): combines the run directories of `dpocheck explore
+ * `dpocheck merge <dirs...>`: combines the run directories of `dpocheck explore
  * --shard i/n` into the findings a single run would give (same seed and settings), written to
  * `--out` (default `reports/<timestamp>/explore`) with the merged state, so the result can be
  * resumed like any run if some shard did not finish.
  */
 import type { Command } from 'commander';
-import { cpSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { findingsOf, mergeStates, readState, writeState } from '../../check/explore.ts';
+import { cpSync, existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { STATE_FILE, findingsOf, mergeStates, missingShards, readState, writeState } from '../../check/explore/index.ts';
+import { ERRORS_DIR } from '../../check/explore/errors.ts';
+import { UsageError } from '../errors.ts';
 import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts';
 import { timestampName } from '../../report/verifyReport.ts';
 import type { CommandContext } from '../main.ts';
@@ -21,15 +23,27 @@ export function registerMerge(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'merged run directory (default reports/<timestamp>/explore)')
     .option('--no-charts', 'skip the SVG charts')
     .option('--json', 'print findings.json to stdout instead of the table')
-    .action(async (dirs: string[], flags: { out?: string; charts: boolean; json?: boolean }) => {
+    .option('--force', 'replace the explore run already in --out (never one of the inputs)')
+    .action(async (dirs: string[], flags: { out?: string; charts: boolean; json?: boolean; force?: boolean }) => {
       if (lawRunsIn(dirs)) return mergeLawRuns(dirs, flags, ctx);
-      const states = dirs.map((d) => readState(d));
-      const merged = mergeStates(states);
       const out = flags.out ?? join('reports', timestampName(), 'explore');
+      // Output location first, before reading or writing anything.
+      const input = dirs.find((d) => resolve(d) === resolve(out));
+      if (input !== undefined) throw new UsageError(`--out ${out}: is one of the inputs (${input}); merging into it would overwrite that shard`);
+      if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out}: is a file, not a directory`);
+      if (existsSync(join(out, STATE_FILE)) && flags.force !== true) throw new UsageError(`--out ${out}: holds an explore run; replace it with --force`);
+      const states = dirs.map((d) => readState(d));
+      const merged = mergeStates(states, dirs);
+      const missing = missingShards(states);
+      if (missing.length > 0) {
+        ctx.io.err(`dpocheck merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${states[0]!.shard.count}`).join(', ')} not given; their items stay pending\n`);
+      }
       writeState(out, merged);
       for (const d of dirs) {
-        const cx = join(d, 'counterexamples');
-        if (existsSync(cx)) cpSync(cx, join(out, 'counterexamples'), { recursive: true });
+        for (const sub of ['counterexamples', ERRORS_DIR]) {
+          const from = join(d, sub);
+          if (existsSync(from)) cpSync(from, join(out, sub), { recursive: true });
+        }
       }
       const findings = findingsOf(merged);
       await writeExploreReport(out, findings, { charts: flags.charts !== false });

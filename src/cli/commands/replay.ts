@@ -40,8 +40,8 @@ export function registerReplay(program: Command, ctx: CommandContext): void {
         ctx.io.out(`${saved.claim} (${claim.section}, edition ${saved.edition})\ninput ${JSON.stringify(saved.input)}\n`);
         ctx.io.out(
           table(['', 'observed', 'bound', 'slack', 'violated'], [
-            ['saved', fmt(saved.observed), fmt(saved.bound), fmt(saved.slack), saved.expect === 'violated' ? 'yes' : saved.expect === 'holds' ? 'no (fixed)' : 'no (conclusion fails outside the assumptions)'],
-            ['replay', fmt(t.observed), fmt(t.bound), fmt(t.slack), t.violated ? 'yes' : 'no'],
+            ['saved', fmt(saved.observed), fmt(saved.bound), fmt(saved.slack), saved.expect === 'violated' ? 'yes' : saved.expect === 'holds' ? 'no (fixed)' : saved.expect === 'throws' ? `threw: ${String(saved.detail?.['error'])}` : 'no (conclusion fails outside the assumptions)'],
+            ['replay', fmt(t.observed), fmt(t.bound), fmt(t.slack), t.detail?.['error'] !== undefined ? `threw: ${String(t.detail['error'])}` : t.violated ? 'yes' : 'no'],
           ]) + '\n',
         );
         ctx.io.out(outcome.identical ? 'replay reproduces the saved numbers exactly\n' : 'replay DIFFERS from the saved numbers\n');

@@ -12,7 +12,7 @@
  * to any margin or direction, so padding is exact). All steps run on the device; results are
  * read back asynchronously (works on every backend, webgpu included) only at recorded steps.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '@tensorflow/tfjs-core';
 import type { LossName } from '../../data/config.ts';
 import type { PreferenceSet } from '../../data/dataset.ts';
 import { InvalidInputError, requireInt, requirePositive } from '../../theory/errors.ts';

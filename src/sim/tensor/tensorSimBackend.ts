@@ -9,7 +9,7 @@
  * defined"). So webgpu runs in a worker thread that the caller blocks on
  * (`webgpuWorkerBackend.ts`); every backend also offers `evaluateAsync`/`marginsAsync`.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '@tensorflow/tfjs-core';
 import { registerBackend, type BackendProblem, type LossSpec, type SimBackend } from '../backend.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { TENSOR_BACKENDS, resolveTensorBackend, type TensorBackendName, type TensorRuntime } from './registry.ts';

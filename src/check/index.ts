@@ -14,3 +14,4 @@ export * from './measure.ts';
 export * from './frontier.ts';
 export * from './targetSearch.ts';
 export * from './explore.ts';
+export * from './claimsModule.ts';

@@ -94,6 +94,8 @@ export interface ClaimResult<T = unknown> {
   readonly durationMs: number;
   /** Every judged trial's observed/bound/slack/detail, in order (kept for charts). */
   readonly trials: readonly Trial[];
+  /** The input of each trial, in the order of `trials` (for trials.jsonl and the report's charts). */
+  readonly inputs: readonly T[];
 }
 
 /** FNV-1a, used to derive a per-claim seed that does not depend on which other claims run. */
@@ -287,5 +289,6 @@ function summarise<T>(
     interrupted,
     durationMs,
     trials,
+    inputs: _inputs,
   };
 }

@@ -11,6 +11,7 @@ import type { Findings, FrontierFinding } from '../check/explore.ts';
 import { departureAxis } from '../data/breaking.ts';
 import { frontierChart, heatmapChart } from './charts.ts';
 import { fmt, markdownTable, table } from './format.ts';
+import { SCHEMA_VERSION } from './schemaVersion.ts';
 
 /** Three significant digits: enough to read a frontier off a table whose CI is wider than that. */
 function num(x: number | null | undefined): string {
@@ -114,7 +115,7 @@ function writeFile(dir: string, name: string, text: string): string {
  * Returns the files written.
  */
 export async function writeExploreReport(dir: string, findings: Findings, options: { charts?: boolean } = {}): Promise<string[]> {
-  const files = [writeFile(dir, 'findings.json', JSON.stringify(findings, null, 2) + '\n'), writeFile(dir, 'findings.md', findingsMarkdown(findings))];
+  const files = [writeFile(dir, 'findings.json', JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...findings }, null, 2) + '\n'), writeFile(dir, 'findings.md', findingsMarkdown(findings))];
   if (options.charts === false) return files;
   for (const r of findings.frontiers) {
     if (r.probes.length === 0) continue;

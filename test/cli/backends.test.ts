@@ -31,7 +31,7 @@ describe('dpocheck backends', () => {
   beforeAll(async () => {
     const json = await backends(['--json']);
     expect(json.code).toBe(0);
-    rows = JSON.parse(json.stdout) as Row[];
+    rows = (JSON.parse(json.stdout) as { backends: Row[] }).backends;
     human = (await backends([])).stdout;
   });
 

@@ -35,6 +35,7 @@ import type { CommandContext } from '../main.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { parseChoice, parseInteger, parseNumber, parseSeed } from '../parse.ts';
 import { UsageError } from '../errors.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 /** Default wall-clock budget (the issue's example). */
 export const DEFAULT_EXPLORE_BUDGET = '10m';
@@ -202,7 +203,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
       }
       const findings = findingsOf(run.state);
       await writeExploreReport(dir, findings, { charts: flags.charts !== false });
-      if (json) ctx.io.out(JSON.stringify(findings, null, 2) + '\n');
+      if (json) ctx.io.out(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...findings }, null, 2) + '\n');
       else ctx.io.out(findingsTable(findings) + `\nreport: ${join(dir, 'findings.md')}\n`);
       if (run.pending.length > 0) {
         const why = run.interrupted ? 'interrupted' : 'budget spent';

@@ -11,6 +11,7 @@ import { findingsOf, mergeStates, readState, writeState } from '../../check/expl
 import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts';
 import { timestampName } from '../../report/verifyReport.ts';
 import type { CommandContext } from '../main.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 export function registerMerge(program: Command, ctx: CommandContext): void {
   program
@@ -31,7 +32,7 @@ export function registerMerge(program: Command, ctx: CommandContext): void {
       }
       const findings = findingsOf(merged);
       await writeExploreReport(out, findings, { charts: flags.charts !== false });
-      if (flags.json === true) ctx.io.out(JSON.stringify(findings, null, 2) + '\n');
+      if (flags.json === true) ctx.io.out(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...findings }, null, 2) + '\n');
       else ctx.io.out(findingsTable(findings) + `\nmerged ${dirs.length} directories -> ${join(out, 'findings.md')}\n`);
       if (!findings.complete) ctx.io.err(`dpocheck merge: ${findings.pending.length} work items not finished; resume with: dpocheck explore --resume ${out}\n`);
     });

@@ -24,6 +24,7 @@ import { fmt, table } from '../../report/format.ts';
 import type { CommandContext } from '../main.ts';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList, parsePositive, parseSeed } from '../parse.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 /** Optimizers `--optimizer` accepts. */
 export const OPTIMIZERS = ['flow', 'gd', 'adam'] as const satisfies readonly Optimizer[];
@@ -259,6 +260,7 @@ export function simulationJson(plan: SimulatePlan, res: SimulationResult): Recor
   const last: CheckpointOutput = res.checkpoints[res.checkpoints.length - 1]!;
   const flow = res.optimizer === 'flow';
   return {
+    schemaVersion: SCHEMA_VERSION,
     N: res.N,
     d: res.d,
     vocab: res.vocab,

@@ -8,6 +8,8 @@ import { randomInt } from 'node:crypto';
 import { CLAIMS } from '../../../properties/index.ts';
 import { EDITIONS, type Edition } from '../../theory/edition.ts';
 import { verifyClaims } from '../../check/verify.ts';
+import { loadClaimsModule } from '../../check/claimsModule.ts';
+import type { Claim } from '../../check/claim.ts';
 import { parseDuration } from '../../check/duration.ts';
 import { resultsJson, writeVerifyReport } from '../../report/verifyReport.ts';
 import { saveCounterexample } from '../../check/counterexampleStore.ts';
@@ -24,16 +26,19 @@ export const DEFAULT_VERIFY_BUDGET = '10m';
 
 interface VerifyFlags {
   budget?: string; runs?: string; seed?: string; claims?: string; edition: string; scale: string;
-  json?: boolean; out: string; store: string | false; charts: boolean;
+  json?: boolean; out: string; store?: string | boolean; charts: boolean; claimsModule?: string;
 }
 
-/** Selects claims by comma-separated ids; unknown ids are a usage error. */
-export function selectClaims(spec: string | undefined) {
-  if (spec === undefined) return CLAIMS;
+/**
+ * Selects claims by comma-separated ids from `pool` (default: the built-in claims), or returns
+ * `fallback` (default: the whole pool) when no ids are given; unknown ids are a usage error.
+ */
+export function selectClaims(spec: string | undefined, pool: ReadonlyArray<Claim<any>> = CLAIMS, fallback: ReadonlyArray<Claim<any>> = pool) {
+  if (spec === undefined) return fallback;
   const ids = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (ids.length === 0) throw new UsageError('--claims: expected a comma-separated list of claim ids');
   return ids.map((id) => {
-    const claim = CLAIMS.find((c) => c.id === id);
+    const claim = pool.find((c) => c.id === id);
     if (claim === undefined) throw new UsageError(`--claims: unknown claim '${id}' (see 'dpocheck verify --list')`);
     return claim;
   });
@@ -50,8 +55,9 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')
     .option('--scale <s>', 'configuration sizes: small (fast) or full', 'full')
     .option('--out <dir>', 'report root directory', 'reports')
-    .option('--store <dir>', 'also save counterexamples here', 'fixtures/counterexamples')
-    .option('--no-store', 'do not save counterexamples outside the report')
+    .option('--claims-module <file>', 'also load the claims a module of yours exports (array `claims` or default export, made with defineClaim); without --claims, only those run')
+    .option('--store <dir>', 'also save counterexamples under this directory (e.g. fixtures/counterexamples, which npm test replays); by default they are saved only in the report directory')
+    .option('--no-store', 'save counterexamples only in the report directory (the default)')
     .option('--no-charts', 'skip the SVG charts')
     .option('--list', 'list the claims and exit')
     .option('--json', 'print results.json to stdout instead of the table')
@@ -67,7 +73,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       // With --runs (and no --budget) the run is exactly repeatable: no wall-clock limit at all.
       const budget = flags.budget ?? (flags.runs === undefined ? DEFAULT_VERIFY_BUDGET : undefined);
       const budgetMs = budget === undefined ? undefined : parseDuration(budget);
-      const claims = selectClaims(flags.claims);
+      const own = flags.claimsModule === undefined ? [] : await loadClaimsModule(flags.claimsModule, CLAIMS.map((c) => c.id));
+      const claims = own.length === 0 ? selectClaims(flags.claims) : selectClaims(flags.claims, [...CLAIMS, ...own], own);
       const json = flags.json === true;
       if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
       const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
@@ -82,7 +89,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         onClaimEnd: (r) => progress.stop(`${r.id}: ${r.verdict}`),
       });
       const stored: Record<string, string> = {};
-      if (flags.store !== false) {
+      if (typeof flags.store === 'string') {
         for (const r of run.results) {
           if (r.counterexample !== null) {
             stored[r.id] = saveCounterexample(flags.store, r.counterexample, { edition, scale, packageVersion: PACKAGE_VERSION });
@@ -100,8 +107,11 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
             run.results.map((r) => [r.id, r.verdict, `${r.effectiveRuns}/${r.runs}`, fmt(r.worstSlack), fmt(r.upperConfidence), r.reason]),
           ) + '\n',
         );
-        for (const [id, file] of Object.entries(counterexampleFiles)) ctx.io.out(`counterexample ${id}: npx dpocheck replay ${file}\n`);
-        ctx.io.out(`report: ${dir}/summary.md (seed ${seed})\n`);
+        for (const [id, file] of Object.entries(counterexampleFiles)) {
+          const module = own.some((c) => c.id === id) ? ` --claims-module ${flags.claimsModule}` : '';
+          ctx.io.out(`counterexample ${id}: npx dpocheck replay ${file}${module}\n`);
+        }
+        ctx.io.out(`report: ${dir}/summary.md, ${dir}/index.html (seed ${seed})\n`);
       }
       if (run.failed) ctx.exitCode = EXIT_FAILURE;
     });

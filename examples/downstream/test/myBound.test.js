@@ -56,3 +56,14 @@ describe('dpocheck verify --claims-module ./my-claims.js', () => {
     expect(readFileSync(join(out, 'latest', 'trials.jsonl'), 'utf8').trim().split('\n')).toHaveLength(200);
   });
 });
+
+describe('dpocheck installed from its tarball', () => {
+  it("runs the paper's-numbers claims, whose tables ship with the package", () => {
+    const out = mkdtempSync(join(tmpdir(), 'downstream-paper-'));
+    const bin = join('node_modules', '.bin', 'dpocheck');
+    const claims = 'bounds-paper-qmin-table,bounds-paper-first-below-one,bounds-paper-empirical-r2';
+    execFileSync(bin, ['verify', '--claims', claims, '--runs', '1', '--seed', '1', '--out', out, '--no-charts'], { encoding: 'utf8' });
+    const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8'));
+    expect(results.claims.map((c) => c.verdict)).toEqual(['held', 'held', 'held']);
+  });
+});

@@ -5,14 +5,14 @@
  * empirical tables.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { packagePath } from '../src/packageRoot.ts';
 import * as fc from 'fast-check';
 import { defineClaim, type Claim, type Trial } from '../src/check/claim.ts';
 import { concentrationProbability, firstNonVacuousQ, firstQBelow, generalizationBound, qMin } from '../src/theory/index.ts';
 
 /** Reads fixtures/paper/<name>.json. */
 export function paperFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'paper', `${name}.json`), 'utf8')) as T;
+  return JSON.parse(readFileSync(packagePath('fixtures', 'paper', `${name}.json`), 'utf8')) as T;
 }
 
 /** R² of the least-squares line y = a + b x (1 - SS_res/SS_tot). */

@@ -145,6 +145,8 @@ export interface ClaimResult<T = unknown> {
   readonly durationMs: number;
   /** Every judged trial's observed/bound/slack/detail, in order (kept for charts). */
   readonly trials: readonly Trial[];
+  /** The input of each trial, in the order of `trials` (for trials.jsonl and the report's charts). */
+  readonly inputs: readonly T[];
 }
 
 /** FNV-1a, used to derive a per-claim seed that does not depend on which other claims run. */
@@ -170,7 +172,7 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
   const genOpts: GenOptions = { scale: options.scale, edition: options.edition ?? DEFAULT_EDITION };
   const started = performance.now();
   if (options.timeLimitMs !== undefined && options.timeLimitMs <= 0) {
-    return summarise(claim, options, genOpts, [], null, { interrupted: true, complete: false, notStarted: true }, 0);
+    return summarise(claim, options, genOpts, [], [], null, { interrupted: true, complete: false, notStarted: true }, 0);
   }
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   const resume = options.resume ?? [];
@@ -180,6 +182,7 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
     resume.length,
   );
   const trials: Trial[] = [];
+  const inputs: T[] = [];
   let drawn = 0;
   let shrinking = false;
   let stopped = false;
@@ -202,7 +205,9 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
     if (stopped) return true;
     const index = drawn++;
     if (index < resume.length) {
+      // The same seed draws the same input again: keep it beside its resumed trial.
       trials.push(resume[index]!);
+      inputs.push(input);
       return true;
     }
     const needed = index < options.runs || (claim.coverage !== undefined && coverageUndecided(trials, claim.coverage));
@@ -221,6 +226,7 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
     }
     const trial = await claim.check(input, genOpts);
     trials.push(trial);
+    inputs.push(input);
     options.onTrial?.(trials.length);
     if (trial.violated) {
       firstViolation = { input, trial };
@@ -262,7 +268,7 @@ export async function runClaim<T>(claim: Claim<T>, options: RunOptions): Promise
     complete = false;
   }
 
-  return summarise(claim, options, genOpts, trials, counterexample, { interrupted, complete, notStarted: false }, durationMs);
+  return summarise(claim, options, genOpts, trials, inputs, counterexample, { interrupted, complete, notStarted: false }, durationMs);
 }
 
 function rangeOf(trials: readonly Trial[], key: string): { min: number; max: number } | null {
@@ -282,6 +288,7 @@ function summarise<T>(
   options: RunOptions,
   genOpts: GenOptions,
   trials: Trial[],
+  inputs: T[],
   counterexample: Counterexample<T> | null,
   state: { interrupted: boolean; complete: boolean; notStarted: boolean },
   durationMs: number,
@@ -439,6 +446,7 @@ function summarise<T>(
     complete,
     durationMs,
     trials,
+    inputs,
   };
 }
 
@@ -457,6 +465,6 @@ export function skippedResult(claim: Claim<any>, requested: Edition, seed: numbe
     reason: `skipped (edition): the claim is stated only in ${claim.edition}${claim.editions !== undefined ? ` (forms: ${claim.editions.join(', ')})` : ''}, not in ${requested}`,
     seed, runs: 0, vacuousRuns: 0, inconclusiveRuns: 0, withinToleranceRuns: 0, effectiveRuns: 0, violations: 0,
     worstSlack: null, worstTrial: null, upperConfidence: null, observed: null, coverage: [], coverageOk: true, spread: {},
-    evidence: {}, summary: null, counterexample: null, interrupted: false, complete: true, durationMs: 0, trials: [],
+    evidence: {}, summary: null, counterexample: null, interrupted: false, complete: true, durationMs: 0, trials: [], inputs: [],
   };
 }

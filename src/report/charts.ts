@@ -603,3 +603,55 @@ export function frontierSpec(input: FrontierChartInput): TopLevelSpec {
 export async function frontierChart(input: FrontierChartInput, options?: RenderOptions): Promise<string> {
   return renderSvg(frontierSpec(input), options);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slack of every trial, per claim (the verify report's distribution of slack)
+
+/** One trial's slack (> 0 inside the bound, < 0 violated, in units of the bound). */
+export interface SlackPoint {
+  readonly claim: string;
+  readonly slack: number;
+}
+
+export interface SlackInput {
+  readonly points: readonly SlackPoint[];
+  /** Claim order on the y axis (default: order of first appearance). */
+  readonly claims?: readonly string[];
+  readonly title?: string;
+}
+
+/** Height per claim row of the slack chart, in px (a tick strip per claim stays readable). */
+const SLACK_ROW_HEIGHT = 16;
+
+/**
+ * Spec: one tick per trial, a row per claim, slack on a symmetric-log axis (slacks span many
+ * decades on both sides of 0; 0 is the bound, marked by a rule).
+ */
+export function slackSpec(input: SlackInput): TopLevelSpec {
+  input.points.forEach((p, i) => requireFinite(`points[${i}].slack`, p.slack));
+  const claims = input.claims ?? [...new Set(input.points.map((p) => p.claim))];
+  return {
+    ...base(input.title),
+    height: Math.max(CHART_HEIGHT / 3, SLACK_ROW_HEIGHT * claims.length),
+    layer: [
+      {
+        data: { values: input.points },
+        mark: { type: 'tick', color: '#3182bd', opacity: 0.6, thickness: 1 },
+        encoding: {
+          x: { field: 'slack', type: 'quantitative', title: 'slack (relative to the bound)', scale: { type: 'symlog', constant: 1e-3 } },
+          y: { field: 'claim', type: 'nominal', title: null, sort: claims },
+        },
+      },
+      {
+        data: { values: [{ slack: 0 }] },
+        mark: { type: 'rule', color: '#c62828', strokeDash: [3, 2] },
+        encoding: { x: { field: 'slack', type: 'quantitative' } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** SVG: the slack of every trial, per claim (see `slackSpec`). */
+export async function slackChart(input: SlackInput, options?: RenderOptions): Promise<string> {
+  return renderSvg(slackSpec(input), options);
+}

@@ -12,6 +12,8 @@ import { departureAxis } from '../data/breaking.ts';
 import { indifferenceZone } from '../check/frontier.ts';
 import { frontierChart, heatmapChart } from './charts.ts';
 import { fmt, markdownTable, table } from './format.ts';
+import { SCHEMA_VERSION } from './schemaVersion.ts';
+import { exploreHtml } from './exploreHtml.ts';
 
 /** The indifference zone of a run's settings. */
 function zoneOf(s: Findings['settings']): readonly [number, number] {
@@ -153,12 +155,20 @@ function writeFile(dir: string, name: string, text: string): string {
 }
 
 /**
- * Writes findings.json, findings.md and (unless `charts: false`) the SVG charts into `dir`.
+ * Writes findings.json, findings.md, index.html and (unless `charts: false`) the SVG charts into `dir`.
  * Returns the files written.
  */
 export async function writeExploreReport(dir: string, findings: Findings, options: { charts?: boolean } = {}): Promise<string[]> {
   const files = [writeFile(dir, 'findings.json', JSON.stringify(findings, null, 2) + '\n'), writeFile(dir, 'findings.md', findingsMarkdown(findings))];
-  if (options.charts === false) return files;
+  const charts: Record<string, string> = {};
+  if (options.charts !== false) await exploreCharts(findings, charts);
+  for (const [name, svg] of Object.entries(charts)) files.push(writeFile(dir, `charts/${name}`, svg));
+  files.push(writeFile(dir, 'index.html', exploreHtml(findings, charts)));
+  return files;
+}
+
+/** Renders the frontier charts and phase diagrams into `charts` (file name → SVG). */
+async function exploreCharts(findings: Findings, charts: Record<string, string>): Promise<void> {
   for (const r of findings.frontiers) {
     if (r.probes.length === 0) continue;
     const svg = await frontierChart({
@@ -169,13 +179,12 @@ export async function writeExploreReport(dir: string, findings: Findings, option
       xLabel: `${r.departure} magnitude m`,
       title: `${r.claim} under ${r.departure}`,
     });
-    files.push(writeFile(dir, `charts/frontier-${r.departure}-${r.claim}.svg`, svg));
+    charts[`frontier-${r.departure}-${r.claim}.svg`] = svg;
   }
   for (const d of findings.diagrams) {
     const cells = d.cells.filter((c) => c.runs > 0).map((c) => ({ x: c.x, y: c.y, rate: c.rate ?? 0, runs: c.runs }));
     if (cells.length === 0) continue;
     const svg = await heatmapChart({ xLabel: d.xLabel, yLabel: d.yLabel, cells, title: `${d.claim}: ${d.title}` });
-    files.push(writeFile(dir, `charts/diagram-${d.id}.svg`, svg));
+    charts[`diagram-${d.id}.svg`] = svg;
   }
-  return files;
 }

@@ -1,20 +1,23 @@
 /**
- * The SVG charts of the verification report (issue 4): margin trajectories inside the r_L/r_U
- * band, the exact test error (THEORY §9, on a log10 scale) against the generalisation bound, and the Q_min(K) curve with the
- * configurations where the measured error stayed below η. Built from the run's own trials where
- * they carry the numbers, and from one seeded example simulation for the trajectories.
+ * The SVG charts of the verification report, all drawn from the run's own trials: the margin
+ * trajectories of the run's WORST Theorem 4.2 trial inside the r_L/r_U band (its configuration
+ * re-simulated), the exact test error (THEORY §9, on a log10 scale) against the generalisation
+ * bound, the Q_min(K) curve with the configurations where the measured error stayed below η, and
+ * the slack of every trial.
  */
 import type { VerifyRun } from '../check/verify.ts';
+import type { ClaimResult } from '../check/runner.ts';
 import { flowTrajectory } from '../check/measure.ts';
 import { ClusterConfigSchema } from '../data/config.ts';
-import { generalizationBound, noiseLimit, qMin, trainingMarginSandwich } from '../theory/index.ts';
-import { generalizationChart, marginBandChart, qMinChart } from './charts.ts';
+import { generalizationBound, qMin, trainingMarginSandwich } from '../theory/index.ts';
+import { generalizationChart, marginBandChart, qMinChart, slackChart } from './charts.ts';
 
 /**
- * The example whose trajectories are drawn: K = 2 concepts at the noise edge, small enough to
- * simulate in milliseconds, seeded from the run so the chart is reproducible.
+ * Claims whose input is one configuration trained to τ_1 and whose slack is the margin band's
+ * (Theorem 4.2): the margin-band chart shows the trial with the smallest slack among them,
+ * preferring counted (non-vacuous) trials, in this order of claims.
  */
-const EXAMPLE = { K: 2, Q: 50, d: 12, lb: 0.5 } as const;
+export const BAND_CLAIMS = ['thm42-sandwich', 'thm42-window', 'thm42-monotone', 'certificate-implies-sandwich'] as const;
 /** Trajectories drawn (more make the chart unreadable). */
 const TRAJECTORIES = 8;
 /** η of the Q_min chart (the paper's Figure 4). */
@@ -51,21 +54,32 @@ function boundSamples(points: ReadonlyArray<{ Q: number; K: number }>): Array<{ 
 export async function verifyCharts(run: VerifyRun): Promise<Record<string, string>> {
   const charts: Record<string, string> = {};
 
-  const config = ClusterConfigSchema.parse({ ...EXAMPLE, v: noiseLimit(EXAMPLE.Q, 'v5-main'), seed: run.seed >>> 0 });
-  const s = trainingMarginSandwich(config.K, config.beta, config.tau);
-  const traj = await flowTrajectory(config, { tEnd: s.tau1, gridPoints: 32, solverSteps: false });
-  const step = Math.max(1, Math.floor(traj.dataset.train.n / TRAJECTORIES));
-  const trajectories = [];
-  for (let i = 0; i < traj.dataset.train.n && trajectories.length < TRAJECTORIES; i += step) {
-    trajectories.push({ id: `sample ${i}`, t: [0, ...traj.times], r: [0, ...traj.margins.map((m) => m[i]!)] });
+  const worst = worstBandTrial(run.results);
+  if (worst !== null) {
+    const { config, result, index } = worst;
+    const trial = result.trials[index]!;
+    const s = trainingMarginSandwich(config.K, config.beta, config.tau);
+    const traj = await flowTrajectory(config, { tEnd: s.tau1, gridPoints: 32, solverSteps: false });
+    const n = traj.dataset.train.n;
+    const worstSample = typeof trial.detail?.['worstSample'] === 'number' ? (trial.detail['worstSample'] as number) : 0;
+    const samples = [worstSample];
+    const step = Math.max(1, Math.floor(n / TRAJECTORIES));
+    for (let i = 0; i < n && samples.length < TRAJECTORIES; i += step) if (i !== worstSample) samples.push(i);
+    const trajectories = samples.map((i) => ({
+      id: i === worstSample ? `sample ${i} (worst)` : `sample ${i}`,
+      t: [0, ...traj.times],
+      r: [0, ...traj.margins.map((m) => m[i]!)],
+    }));
+    charts['margin-band.svg'] = await marginBandChart({
+      tau1: s.tau1,
+      lowerSlope: s.lowerSlope,
+      upperSlope: s.upperSlope,
+      trajectories,
+      title:
+        `Theorem 4.2, worst trial of ${result.id} (#${index}${trial.vacuous === true ? ', vacuous' : ''}, slack ${trial.slack?.toPrecision(3) ?? '—'}): ` +
+        `K=${config.K}, Q=${config.Q}, d=${config.d}`,
+    });
   }
-  charts['margin-band.svg'] = await marginBandChart({
-    tau1: s.tau1,
-    lowerSlope: s.lowerSlope,
-    upperSlope: s.upperSlope,
-    trajectories,
-    title: `Theorem 4.2: margins of K=${config.K}, Q=${config.Q}, d=${config.d} inside [r_L, r_U] (seed ${config.seed})`,
-  });
 
   const thm43 = run.results.find((r) => r.id === 'thm43-generalization');
   const details = (thm43?.trials ?? [])
@@ -103,5 +117,38 @@ export async function verifyCharts(run: VerifyRun): Promise<Record<string, strin
     empirical,
     title: `Q_min(K) for η = ${ETA} (Theorem 4.3) and the smallest Q measured below η`,
   });
+
+  const slackPoints = run.results.flatMap((r) =>
+    r.trials.filter((t) => t.vacuous !== true && t.slack !== undefined && Number.isFinite(t.slack)).map((t) => ({ claim: r.id, slack: t.slack! })),
+  );
+  if (slackPoints.length > 0) {
+    charts['slack.svg'] = await slackChart({ points: slackPoints, title: 'Slack of every counted trial (> 0 inside the bound, < 0 violated)' });
+  }
   return charts;
+}
+
+/**
+ * The trial the margin-band chart shows: over the {@link BAND_CLAIMS} that ran, the one with the
+ * smallest finite slack among counted trials, or among all trials if none was counted; null when
+ * none of those claims ran (then no band chart is drawn rather than a made-up example).
+ */
+export function worstBandTrial(results: ReadonlyArray<ClaimResult>): { result: ClaimResult; index: number; config: ReturnType<typeof ClusterConfigSchema.parse> } | null {
+  for (const counted of [true, false]) {
+    let best: { result: ClaimResult; index: number; slack: number } | null = null;
+    for (const id of BAND_CLAIMS) {
+      const result = results.find((r) => r.id === id);
+      if (result === undefined) continue;
+      result.trials.forEach((t, index) => {
+        if (counted && t.vacuous === true) return;
+        if (t.slack === undefined || !Number.isFinite(t.slack)) return;
+        if (best === null || t.slack < best.slack) best = { result, index, slack: t.slack };
+      });
+    }
+    if (best !== null) {
+      const { result, index } = best as { result: ClaimResult; index: number };
+      const parsed = ClusterConfigSchema.safeParse(result.inputs[index]);
+      if (parsed.success) return { result, index, config: parsed.data };
+    }
+  }
+  return null;
 }

@@ -1,6 +1,7 @@
 /**
- * The verification report (issue 4, "The report"): `summary.md`, `results.json`, the
- * counterexamples and the SVG charts, written to `reports/<timestamp>/` and `reports/latest/`.
+ * The verification report: `index.html` (self-contained, verifyHtml.ts), `summary.md`,
+ * `results.json`, `trials.jsonl` (one line per trial), the counterexamples and the SVG charts,
+ * written to `reports/<timestamp>/` and `reports/latest/`.
  */
 import { join } from 'node:path';
 import { counterexampleFile, toSaved } from '../check/counterexampleStore.ts';
@@ -8,6 +9,9 @@ import type { VerifyRun } from '../check/verify.ts';
 import type { ClaimResult } from '../check/runner.ts';
 import { markdownTable } from './format.ts';
 import { copyDirAtomic, writeDirAtomic, writeText } from './atomicDir.ts';
+import { SCHEMA_VERSION } from './schemaVersion.ts';
+import { trialsJsonl } from './trialsJsonl.ts';
+import { CHART_CAPTIONS, verifyHtml } from './verifyHtml.ts';
 
 function num(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
@@ -84,6 +88,7 @@ export function claimJson(r: ClaimResult, file: string | undefined) {
 /** results.json: everything but timestamps and durations is a function of (seed, runs, code). */
 export function resultsJson(run: VerifyRun, packageVersion: string, counterexampleFiles: Readonly<Record<string, string>> = {}) {
   return {
+    schemaVersion: SCHEMA_VERSION,
     tool: 'dpocheck',
     version: packageVersion,
     seed: run.seed,
@@ -103,7 +108,12 @@ export function resultsJson(run: VerifyRun, packageVersion: string, counterexamp
 }
 
 /** summary.md: one row per claim, then the replay commands of any counterexample. */
-export function summaryMarkdown(run: VerifyRun, packageVersion: string, counterexampleFiles: Readonly<Record<string, string>> = {}): string {
+export function summaryMarkdown(
+  run: VerifyRun,
+  packageVersion: string,
+  counterexampleFiles: Readonly<Record<string, string>> = {},
+  chartNames: readonly string[] = [],
+): string {
   const rows = run.results.map((r) => [
     r.id,
     r.checkedEdition === null ? `— (${r.edition})` : r.editionNote !== null ? `${r.checkedEdition} (pinned)` : r.checkedEdition,
@@ -164,6 +174,11 @@ export function summaryMarkdown(run: VerifyRun, packageVersion: string, countere
       'no rejection and a detectable rate <= 3.',
       '',
     );
+  }
+  lines.push('The same report as a web page: [index.html](index.html); one line per trial: [trials.jsonl](trials.jsonl).', '');
+  if (chartNames.length > 0) {
+    lines.push('## Charts', '');
+    for (const name of chartNames) lines.push(`![${CHART_CAPTIONS[name] ?? name}](charts/${name})`, '');
   }
   const cxs = run.results.filter((r) => r.counterexample !== null);
   if (cxs.length > 0) {
@@ -241,8 +256,10 @@ export function writeVerifyReport(
     files[r.id] = stored[r.id] ?? join(dir, 'counterexamples', r.id, counterexampleFile('', r.id, r.counterexample.input).split('/').pop()!);
   }
   writeDirAtomic(dir, (tmp) => {
-    writeText(tmp, 'summary.md', summaryMarkdown(run, packageVersion, files));
+    writeText(tmp, 'summary.md', summaryMarkdown(run, packageVersion, files, Object.keys(charts)));
     writeText(tmp, 'results.json', JSON.stringify(resultsJson(run, packageVersion, files), null, 2) + '\n');
+    writeText(tmp, 'trials.jsonl', trialsJsonl(run));
+    writeText(tmp, 'index.html', verifyHtml(run, packageVersion, charts, files));
     for (const r of run.results) {
       if (r.counterexample === null) continue;
       const name = counterexampleFile('', r.id, r.counterexample.input);

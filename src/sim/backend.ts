@@ -108,7 +108,17 @@ export function listBackends(): string[] {
  * @throws InvalidInputError('backend') when no such backend is registered.
  */
 export async function createBackend(name: string, problem: BackendProblem, options: BackendOptions = {}): Promise<SimBackend> {
-  const factory = registry.get(name);
+  let factory = registry.get(name);
+  if (factory === undefined) {
+    // The tfjs backends register themselves on first use, so library code (not only the CLI)
+    // can ask for them by name; tfjs itself is loaded only then.
+    const { BACKEND_CHOICES } = await import('./tensor/registry.ts');
+    if ((BACKEND_CHOICES as readonly string[]).includes(name)) {
+      const { registerTensorBackends } = await import('./tensor/tensorSimBackend.ts');
+      registerTensorBackends();
+      factory = registry.get(name);
+    }
+  }
   if (factory === undefined) {
     throw new InvalidInputError('backend', `unknown backend '${name}' (registered: ${listBackends().join(', ') || 'none'})`);
   }

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/io.ts';
 import type { CommandContext } from '../../src/cli/main.ts';
 import { registerBackends } from '../../src/cli/commands/backends.ts';
+import { WASM_INSTALLED } from '../sim/tensor/backendsUnderTest.ts';
 
 /** Runs `dpocheck backends <args>` with the command registered as src/cli/main.ts does. */
 async function backends(args: readonly string[]): Promise<{ code: number; stdout: string }> {
@@ -30,7 +31,7 @@ describe('dpocheck backends', () => {
   beforeAll(async () => {
     const json = await backends(['--json']);
     expect(json.code).toBe(0);
-    rows = JSON.parse(json.stdout) as Row[];
+    rows = (JSON.parse(json.stdout) as { backends: Row[] }).backends;
     human = (await backends([])).stdout;
   });
 
@@ -45,8 +46,11 @@ describe('dpocheck backends', () => {
     }
   });
 
-  it('reports reference, wasm and cpu as available', () => {
-    for (const name of ['reference', 'wasm', 'cpu']) expect(rows.find((r) => r.name === name)?.available, name).toBe(true);
+  it('reports reference, cpu and (when its optional package is installed) wasm as available', () => {
+    for (const name of ['reference', 'cpu']) expect(rows.find((r) => r.name === name)?.available, name).toBe(true);
+    const wasm = rows.find((r) => r.name === 'wasm')!;
+    expect(wasm.available).toBe(WASM_INSTALLED);
+    if (!WASM_INSTALLED) expect(wasm.reason).toMatch(/optional package @tensorflow\/tfjs-backend-wasm is not installed/);
   });
 
   it('reports tfjs-node-gpu as unavailable because it is not installed', () => {
@@ -67,7 +71,7 @@ describe('dpocheck backends', () => {
     expect(lines[0]).toMatch(/^backend\s+available\s+precision\s+note$/);
     expect(lines).toHaveLength(2 + rows.length);
     expect(human).toMatch(/^tfjs-node-gpu\s+no\s+float32\s+.*not installed/m);
-    expect(human).toMatch(/^wasm\s+yes\s+float32/m);
+    expect(human).toMatch(WASM_INSTALLED ? /^wasm\s+yes\s+float32/m : /^wasm\s+no\s+float32\s+optional package/m);
     expect(human).toMatch(/^auto\s+yes\s+float32\s+picks /m);
   });
 });

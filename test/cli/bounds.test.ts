@@ -13,7 +13,7 @@ describe('dpocheck scaling', () => {
   it('reproduces the Q_min table of THEORY.md §7 exactly', async () => {
     const r = await run(['scaling', '--K', '1,2,4,8,10,16,32,64,100,1000', '--eta', '0.05', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([
+    expect(JSON.parse(r.stdout).rows).toEqual([
       { K: 1, Qmin: 764 }, { K: 2, Qmin: 799 }, { K: 4, Qmin: 834 }, { K: 8, Qmin: 869 }, { K: 10, Qmin: 880 },
       { K: 16, Qmin: 904 }, { K: 32, Qmin: 938 }, { K: 64, Qmin: 973 }, { K: 100, Qmin: 995 }, { K: 1000, Qmin: 1108 },
     ]);

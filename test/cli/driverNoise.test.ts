@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { driverMessages } from '../../src/sim/tensor/webgpuAdapter.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dpocheck.js');
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dpocheck-dev.js');
 
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExploreState } from '../../src/check/explore/index.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dpocheck.js');
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dpocheck-dev.js');
 
 /** Runs the CLI as a child; `onTick` is polled every 50 ms and may send it a signal. */
 function runChild(args: string[], onTick?: (send: (sig: NodeJS.Signals) => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; out: string }> {

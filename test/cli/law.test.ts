@@ -123,7 +123,7 @@ describe('dpocheck law: Ctrl-C', () => {
     // Cells of up to a second each (N up to 65,536, d = 65): the run (≈ 17 s on an idle 2-core
     // machine) outlasts the first periodic save however fast the machine is.
     const args = ['law', '--K', '1,4,16,64', '--Q', '128,256,512', '--datasets', '2', '--d', '65', '--seed', '3', '--no-charts', '--json'];
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'dpocheck.js'), ...args, '--dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'dpocheck-dev.js'), ...args, '--dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const measured = (): number => {

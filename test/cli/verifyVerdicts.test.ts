@@ -111,7 +111,7 @@ describe('verify and Ctrl-C', () => {
     const out = path.join(tmp, 'sigint');
     const child = spawn(
       process.execPath,
-      ['bin/dpocheck.js', 'verify', '--scale', 'small', '--runs', '100000', '--seed', '5', '--claims', 'lemma41-normaliser,token-factor', '--out', out, '--no-store', '--no-charts'],
+      ['bin/dpocheck-dev.js', 'verify', '--scale', 'small', '--runs', '100000', '--seed', '5', '--claims', 'lemma41-normaliser,token-factor', '--out', out, '--no-store', '--no-charts'],
       { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { autoOrder, listBackends, type BackendStatus } from '../../sim/tensor/registry.ts';
 import { table } from '../../report/format.ts';
 import type { CommandContext } from '../main.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 /** One row of the listing: a backend from the registry, or `auto` with the backend it picks. */
 export type BackendListing =
@@ -44,11 +45,11 @@ export function registerBackends(program: Command, ctx: CommandContext): void {
   program
     .command('backends')
     .description('list the simulator backends (reference, tfjs-node-gpu, webgpu, wasm, cpu, auto) and whether each is available')
-    .option('--json', 'print a JSON array [{name, available, reason?, precision, ...}]')
+    .option('--json', 'print JSON {schemaVersion, backends: [{name, available, reason?, precision, ...}]}')
     .action(async (flags: { json?: boolean }) => {
       const rows = await backendListing();
       if (flags.json === true) {
-        ctx.io.out(JSON.stringify(rows, null, 2) + '\n');
+        ctx.io.out(JSON.stringify({ schemaVersion: SCHEMA_VERSION, backends: rows }, null, 2) + '\n');
         return;
       }
       ctx.io.out(

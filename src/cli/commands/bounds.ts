@@ -9,6 +9,7 @@ import type { CommandContext } from '../main.ts';
 import { parseChoice, parseInteger, parseNumber, parsePositive } from '../parse.ts';
 import { fmt, fmtFromLog, table } from '../../report/format.ts';
 import { UsageError } from '../errors.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 interface BoundsFlags {
   K?: string; Q?: string; d?: string; v?: string; lb?: string; Z?: string;
@@ -57,7 +58,7 @@ export function registerBounds(program: Command, ctx: CommandContext): void {
         edition,
       });
       if (flags.json === true) {
-        ctx.io.out(JSON.stringify(report, null, 2) + '\n');
+        ctx.io.out(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...report }, null, 2) + '\n');
         return;
       }
       ctx.io.out(`edition ${report.edition}\n\nConditions (slack >= 1 means the condition holds)\n`);

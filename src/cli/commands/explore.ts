@@ -37,6 +37,7 @@ import type { CommandContext } from '../main.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { parseChoice, parseInteger, parseNumber, parseSeed } from '../parse.ts';
 import { UsageError } from '../errors.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 /** Default wall-clock budget (the example). */
 export const DEFAULT_EXPLORE_BUDGET = '10m';

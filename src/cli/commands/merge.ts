@@ -14,6 +14,7 @@ import { findingsTable, writeExploreReport } from '../../report/exploreReport.ts
 import { timestampName } from '../../report/verifyReport.ts';
 import type { CommandContext } from '../main.ts';
 import { lawRunsIn, mergeLawRuns } from './lawMerge.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 export function registerMerge(program: Command, ctx: CommandContext): void {
   program

@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { loadCounterexample } from '../../check/counterexampleStore.ts';
 import { mustBeIdentical, replayCounterexample } from '../../check/replay.ts';
 import { claimById } from '../../../properties/index.ts';
+import { loadClaimsModule } from '../../check/claimsModule.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 import type { CommandContext } from '../main.ts';
 import { UsageError, EXIT_FAILURE } from '../errors.ts';
 import { fmt, table } from '../../report/format.ts';
@@ -15,16 +17,19 @@ export function registerReplay(program: Command, ctx: CommandContext): void {
     .command('replay')
     .description('rerun a saved counterexample exactly and print its numbers')
     .argument('<file>', 'counterexample JSON (fixtures/counterexamples/<claim>/<hash>.json or from a report)')
+    .option('--claims-module <file>', "also look the claim up in this module's claims (as given to verify --claims-module)")
     .option('--json', 'print one JSON object')
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .action(async (file: string, flags: { json?: boolean; claimsModule?: string }) => {
       const saved = loadCounterexample(file);
-      const claim = claimById(saved.claim);
+      const own = flags.claimsModule === undefined ? [] : await loadClaimsModule(flags.claimsModule);
+      const claim = claimById(saved.claim) ?? own.find((c) => c.id === saved.claim);
       if (claim === undefined) throw new UsageError(`${file}: unknown claim '${saved.claim}'`);
       const outcome = await replayCounterexample(saved, claim);
       const t = outcome.trial;
       if (flags.json === true) {
         ctx.io.out(
           JSON.stringify({
+            schemaVersion: SCHEMA_VERSION,
             claim: saved.claim,
             input: saved.input,
             violated: t.violated,

@@ -9,6 +9,7 @@ import type { CommandContext } from '../main.ts';
 import { parseChoice, parseIntegerList, parseNumber } from '../parse.ts';
 import { table } from '../../report/format.ts';
 import { UsageError } from '../errors.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 export function registerScaling(program: Command, ctx: CommandContext): void {
   program
@@ -17,7 +18,7 @@ export function registerScaling(program: Command, ctx: CommandContext): void {
     .requiredOption('--K <list>', 'comma-separated concept counts, e.g. 1,2,4,8')
     .option('--eta <num>', 'target error level η in (0, 1)', '0.05')
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')
-    .option('--json', 'print a JSON array [{K, Qmin}]')
+    .option('--json', 'print JSON {schemaVersion, edition, eta, rows: [{K, Qmin}]}')
     .action((flags: { K: string; eta: string; edition: string; json?: boolean }) => {
       const edition: Edition = parseChoice('--edition', flags.edition, EDITIONS);
       const Ks = parseIntegerList('--K', flags.K);
@@ -25,7 +26,7 @@ export function registerScaling(program: Command, ctx: CommandContext): void {
       if (!(eta > 0 && eta < 1)) throw new UsageError(`--eta: must be in (0, 1), got ${eta}`);
       const rows = Ks.map((K) => ({ K, Qmin: qMin(K, eta, edition) }));
       if (flags.json === true) {
-        ctx.io.out(JSON.stringify(rows) + '\n');
+        ctx.io.out(JSON.stringify({ schemaVersion: SCHEMA_VERSION, edition, eta, rows }) + '\n');
         return;
       }
       ctx.io.out(`edition ${edition}, η = ${eta}\n`);

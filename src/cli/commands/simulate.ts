@@ -19,15 +19,17 @@ import { sampleDataset } from '../../data/sampler.ts';
 import { AUTHORS_LAST_LAYER_PRESET, DEFAULT_ATOL, DEFAULT_RTOL, SimulationError, simulate } from '../../sim/index.ts';
 import type { CheckpointOutput, Optimizer, SimulateOptions, SimulationResult } from '../../sim/index.ts';
 import { trainingMarginSandwich } from '../../theory/index.ts';
+import { BACKEND_CHOICES } from '../../sim/tensor/registry.ts';
 import { fmt, table } from '../../report/format.ts';
 import type { CommandContext } from '../main.ts';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList, parsePositive, parseSeed } from '../parse.ts';
+import { SCHEMA_VERSION } from '../../report/schemaVersion.ts';
 
 /** Optimizers `--optimizer` accepts. */
 export const OPTIMIZERS = ['flow', 'gd', 'adam'] as const satisfies readonly Optimizer[];
 /** Backends `--backend` accepts: the float64 reference, the tfjs tensor backends, and `auto`. */
-export const SIMULATE_BACKENDS = ['reference', 'tfjs-node-gpu', 'webgpu', 'wasm', 'cpu', 'auto'] as const;
+export const SIMULATE_BACKENDS = BACKEND_CHOICES;
 /** Presets `--preset` accepts. */
 export const SIMULATE_PRESETS = ['authors-last-layer'] as const;
 /** Token assignments `--tokens` accepts (THEORY.md §3; `shared-pair` is the authors' " Yes"/" No", Z = K). */
@@ -272,6 +274,7 @@ export function simulationJson(plan: SimulatePlan, res: SimulationResult): Recor
   const last: CheckpointOutput = res.checkpoints[res.checkpoints.length - 1]!;
   const flow = res.optimizer === 'flow';
   return {
+    schemaVersion: SCHEMA_VERSION,
     N: res.N,
     d: res.d,
     vocab: res.vocab,
@@ -318,13 +321,6 @@ export function stringifyResult(doc: unknown): string {
 function datasetOf(plan: SimulatePlan): Dataset {
   if (plan.config !== undefined) return sampleDataset(plan.config, { testSize: plan.testSize });
   return loadDataset(plan.dataFile!);
-}
-
-/** Registers the tfjs backends in the simulator's registry when one is asked for (tfjs loads lazily). */
-async function ensureBackendRegistered(name: string): Promise<void> {
-  if (name === 'reference') return;
-  const { registerTensorBackends } = await import('../../sim/tensor/tensorSimBackend.ts');
-  registerTensorBackends();
 }
 
 /** Short human summary: one row per checkpoint, then the cost line. */
@@ -390,7 +386,6 @@ export function registerSimulate(program: Command, ctx: CommandContext): void {
     .action(async (flags: SimulateFlags) => {
       const plan = planSimulation(flags);
       const dataset = datasetOf(plan);
-      await ensureBackendRegistered(plan.options.backend);
       let res: SimulationResult;
       try {
         res = await simulate(dataset, plan.options);

@@ -8,6 +8,8 @@ import { randomInt } from 'node:crypto';
 import { CLAIMS } from '../../../properties/index.ts';
 import { EDITIONS, type Edition } from '../../theory/edition.ts';
 import { verifyClaims } from '../../check/verify.ts';
+import { loadClaimsModule } from '../../check/claimsModule.ts';
+import type { Claim } from '../../check/claim.ts';
 import { parseDuration } from '../../check/duration.ts';
 import { resultsJson, writeVerifyReport } from '../../report/verifyReport.ts';
 import { saveCounterexample } from '../../check/counterexampleStore.ts';
@@ -46,16 +48,19 @@ export const DEFAULT_VERIFY_BUDGET = '10m';
 
 interface VerifyFlags {
   budget?: string; runs?: string; seed?: string; claims?: string; edition: string; scale: string;
-  json?: boolean; out: string; store: string | false; charts: boolean; lawRun?: string;
+  json?: boolean; out: string; store?: string | boolean; charts: boolean; lawRun?: string; claimsModule?: string;
 }
 
-/** Selects claims by comma-separated ids; unknown ids are a usage error. */
-export function selectClaims(spec: string | undefined) {
-  if (spec === undefined) return CLAIMS;
+/**
+ * Selects claims by comma-separated ids from `pool` (default: the built-in claims), or returns
+ * `fallback` (default: the whole pool) when no ids are given; unknown ids are a usage error.
+ */
+export function selectClaims(spec: string | undefined, pool: ReadonlyArray<Claim<any>> = CLAIMS, fallback: ReadonlyArray<Claim<any>> = pool) {
+  if (spec === undefined) return fallback;
   const ids = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (ids.length === 0) throw new UsageError('--claims: expected a comma-separated list of claim ids');
   return ids.map((id) => {
-    const claim = CLAIMS.find((c) => c.id === id);
+    const claim = pool.find((c) => c.id === id);
     if (claim === undefined) throw new UsageError(`--claims: unknown claim '${id}' (see 'dpocheck verify --list')`);
     return claim;
   });
@@ -72,8 +77,9 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--edition <name>', `edition of the paper (${EDITIONS.join('|')})`, 'v5-main')
     .option('--scale <s>', 'configuration sizes: small (fast) or full', 'full')
     .option('--out <dir>', 'report root directory', 'reports')
-    .option('--store <dir>', 'also save counterexamples here', 'fixtures/counterexamples')
-    .option('--no-store', 'do not save counterexamples outside the report')
+    .option('--claims-module <file>', 'also load the claims a module of yours exports (array `claims` or default export, made with defineClaim); without --claims, only those run')
+    .option('--store <dir>', 'also save counterexamples under this directory (e.g. fixtures/counterexamples, which npm test replays); by default they are saved only in the report directory')
+    .option('--no-store', 'save counterexamples only in the report directory (the default)')
     .option('--no-charts', 'skip the SVG charts')
     .option('--list', 'list the claims and exit')
     .option('--law-run <dir>', 'add the charts of a dpocheck law run directory to the report (charts/law-*.svg)')
@@ -99,12 +105,13 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       // `--budget none`: each claim's default runs, no time limit (bit-repeatable).
       const budget = flags.budget === 'none' ? undefined : flags.budget ?? (flags.runs === undefined ? DEFAULT_VERIFY_BUDGET : undefined);
       const budgetMs = budget === undefined ? undefined : parseDuration(budget, '--budget');
-      const claims = selectClaims(flags.claims);
+      const own = flags.claimsModule === undefined ? [] : await loadClaimsModule(flags.claimsModule, CLAIMS.map((c) => c.id));
+      const claims = own.length === 0 ? selectClaims(flags.claims) : selectClaims(flags.claims, [...CLAIMS, ...own], own);
       if (flags.claims !== undefined && !claims.some((c) => claimEdition(c, edition) !== null)) {
         throw new UsageError(`--claims: none of ${claims.map((c) => c.id).join(', ')} has a form in edition ${edition} (see 'dpocheck verify --list')`);
       }
       checkOutputDir('--out', flags.out);
-      if (flags.store !== false) checkOutputDir('--store', flags.store);
+      if (typeof flags.store === 'string') checkOutputDir('--store', flags.store);
       const lawCharts = flags.lawRun === undefined ? undefined : lawRunCharts(flags.lawRun); // reads (and checks) the run before any work
       const json = flags.json === true;
       if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
@@ -136,7 +143,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         process.off('SIGINT', onSigint);
       }
       const stored: Record<string, string> = {};
-      if (flags.store !== false) {
+      if (typeof flags.store === 'string') {
         for (const r of run.results) {
           if (r.counterexample !== null) {
             stored[r.id] = saveCounterexample(flags.store, r.counterexample, { edition, scale, packageVersion: PACKAGE_VERSION });
@@ -154,8 +161,11 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
             run.results.map((r) => [r.id, r.verdict === 'skipped' ? 'skipped (edition)' : r.verdict, `${r.effectiveRuns}/${r.runs}`, fmt(r.worstSlack), fmt(r.upperConfidence), r.reason]),
           ) + '\n',
         );
-        for (const [id, file] of Object.entries(counterexampleFiles)) ctx.io.out(`counterexample ${id}: npx dpocheck replay ${file}\n`);
-        ctx.io.out(`report: ${dir}/summary.md (seed ${seed})\n`);
+        for (const [id, file] of Object.entries(counterexampleFiles)) {
+          const module = own.some((c) => c.id === id) ? ` --claims-module ${flags.claimsModule}` : '';
+          ctx.io.out(`counterexample ${id}: npx dpocheck replay ${file}${module}\n`);
+        }
+        ctx.io.out(`report: ${dir}/summary.md, ${dir}/index.html (seed ${seed})\n`);
       }
       if (run.interrupted) {
         ctx.io.err(`dpocheck verify: interrupted; partial report written to ${dir}\n`);

@@ -12,7 +12,7 @@
  * to any margin or direction, so padding is exact). All steps run on the device; results are
  * read back asynchronously (works on every backend, webgpu included) only at recorded steps.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '@tensorflow/tfjs-core';
 import type { LossName } from '../../data/config.ts';
 import type { PreferenceSet } from '../../data/dataset.ts';
 import { InvalidInputError, requireInt, requirePositive } from '../../theory/errors.ts';
@@ -102,7 +102,8 @@ export async function runBatchedDescent(
     }
   });
 
-  const program = uploadSparseProgram(tf, { m, rows, d, features, chosenRow, rejectedRow, beta, coefficient });
+  // sparseKernel.d.mts still types tf as the @tensorflow/tfjs umbrella; the runtime object is tfjs-core.
+  const program = uploadSparseProgram(tf as Parameters<typeof uploadSparseProgram>[0], { m, rows, d, features, chosenRow, rejectedRow, beta, coefficient });
   let deltaW = tf.zeros([rows, d], 'float32') as tfTypes.Tensor2D;
   const recordedSteps: number[] = [];
   const recorded: Float32Array[] = [];

@@ -15,7 +15,7 @@
  * on wasm). B configurations with equal d and V train at once as [B, ·, ·] tensors; their N may
  * differ (shorter sets are padded with samples of weight 0).
  */
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '@tensorflow/tfjs-core';
 import type { LossName } from '../../data/config.ts';
 import type { PreferenceSet } from '../../data/dataset.ts';
 import { InvalidInputError, requireInt, requireNonNegative, requirePositive } from '../../theory/errors.ts';

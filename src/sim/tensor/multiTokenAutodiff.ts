@@ -4,7 +4,7 @@
  * full log-softmax model. It shares no code with the hand-derived identity of `multiToken.ts`,
  * which it checks.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '@tensorflow/tfjs-core';
 import { validateMultiTokenProblem, type MultiTokenProblem } from './multiToken.ts';
 import type { TensorRuntime } from './registry.ts';
 

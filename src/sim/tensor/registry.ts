@@ -16,33 +16,162 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InvalidInputError } from '../../theory/errors.ts';
+import { registerTfjsGradients } from './tfjsGradients.ts';
 import { ensureWebGpuAdapter, errorMessage, type AdapterDescription } from './webgpuAdapter.ts';
 
 /** The tfjs module type (the runtime module is loaded lazily: it costs ~0.3 s to import). */
-export type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof import('@tensorflow/tfjs-core');
 
-/** The float32 tensor backends, in the order `auto` prefers them (see {@link autoOrder}). */
-export const TENSOR_BACKENDS = ['tfjs-node-gpu', 'webgpu', 'wasm', 'cpu'] as const;
-/** One of {@link TENSOR_BACKENDS}. */
-export type TensorBackendName = (typeof TENSOR_BACKENDS)[number];
-/** Every simulator backend: the float64 reference and the tensor backends. */
-export const BACKEND_NAMES = ['reference', ...TENSOR_BACKENDS] as const;
-/** One of {@link BACKEND_NAMES}. */
-export type BackendName = (typeof BACKEND_NAMES)[number];
-/** What a user may ask for: a backend by name, or `auto` (the fastest available tensor backend). */
-export type BackendRequest = BackendName | 'auto';
+/** Whether a backend can run here; `adapter` for webgpu when one was found. */
+export type AvailabilityProbe = () => Promise<{ readonly ok: true; readonly adapter?: AdapterDescription } | { readonly ok: false; readonly reason: string }>;
 
-/** The name tfjs registers each backend under. */
-const TF_BACKEND_OF: Readonly<Record<TensorBackendName, string>> = {
-  'tfjs-node-gpu': 'tensorflow',
-  webgpu: 'webgpu',
-  wasm: 'wasm',
-  cpu: 'cpu',
-};
+/** One row of the backend table: everything the CLI, `auto` and `dpocheck backends` know of a backend. */
+export interface BackendSpec {
+  readonly precision: 'float64' | 'float32';
+  /** The name tfjs registers the backend under (tensor backends only). */
+  readonly tfBackend?: string;
+  /** npm packages it needs beyond dpocheck's own dependencies (optional or user-installed). */
+  readonly packages: readonly string[];
+  /**
+   * Imports the module(s) that register the tfjs backend (lazy: nothing heavy is loaded until a
+   * backend is asked for). Throws `InvalidInputError('backend')` with the reason when it cannot.
+   */
+  readonly register?: () => Promise<{ readonly adapter?: AdapterDescription }>;
+  /**
+   * Whether it can run here, as a function so that callers may run it anywhere (e.g. in a child
+   * process to keep a native driver's noise off stderr). Never throws.
+   */
+  readonly probe: AvailabilityProbe;
+}
 
 /** The exact reason shown when the optional native package is absent (issue 6). */
 export const TFJS_NODE_GPU_MISSING =
   'package @tensorflow/tfjs-node-gpu is not installed (its install script downloads libtensorflow; install it yourself where that works)';
+
+/** The reason shown when one of dpocheck's optionalDependencies was not installed (`npm ci --omit=optional`). */
+export function optionalPackageMissing(pkg: string): string {
+  return `optional package ${pkg} is not installed (reinstall dpocheck without --omit=optional, or npm install ${pkg})`;
+}
+
+/** True when `err` says that `specifier` (or a module it needs) could not be found. */
+function isModuleNotFound(err: unknown, specifier: string): boolean {
+  const code = (err as { code?: string }).code;
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && errorMessage(err).includes(specifier);
+}
+
+/**
+ * Imports an optional package by a variable specifier (so TypeScript and bundlers do not require
+ * it), turning "not installed" and "failed to load" into `InvalidInputError('backend')`.
+ */
+async function importOptional(backend: string, specifier: string, missing = optionalPackageMissing(specifier)): Promise<unknown> {
+  try {
+    return await import(specifier);
+  } catch (err) {
+    if (isModuleNotFound(err, specifier)) throw new InvalidInputError('backend', `${backend} is unavailable: ${missing}`);
+    throw new InvalidInputError('backend', `${backend} is unavailable: package ${specifier} failed to load: ${errorMessage(err)}`);
+  }
+}
+
+/** A probe that loads the backend (so "available" means "initialised and verified"). */
+function loadProbe(name: string): AvailabilityProbe {
+  return async () => {
+    try {
+      const rt = await loadTensorBackend(name as TensorBackendName);
+      return rt.adapter === undefined ? { ok: true } : { ok: true, adapter: rt.adapter };
+    } catch (err) {
+      return { ok: false, reason: errorMessage(err).replace(/^backend: [^ ]+ is unavailable: /, '') };
+    }
+  };
+}
+
+const WEBGPU_PACKAGES = ['webgpu', '@tensorflow/tfjs-backend-webgpu'] as const;
+
+/**
+ * THE backend table, in the order `auto` prefers the tensor backends (see {@link autoOrder}):
+ * the CLI's `--backend` choices, `auto` and `dpocheck backends` all derive from it.
+ * - `reference`: the float64 simulator of src/sim (always available);
+ * - `tfjs-node-gpu`: libtensorflow with CUDA, only when the user installed
+ *   `@tensorflow/tfjs-node-gpu` (never a dependency: its install script downloads libtensorflow);
+ * - `webgpu`: Dawn through the optional `webgpu` package, when it finds an adapter;
+ * - `wasm`: the optional `@tensorflow/tfjs-backend-wasm`, offline, one thread in Node;
+ * - `cpu`: tfjs's plain JavaScript kernels (`@tensorflow/tfjs-backend-cpu`, a dependency).
+ */
+export const BACKENDS = {
+  reference: {
+    precision: 'float64',
+    packages: [],
+    probe: async () => ({ ok: true }),
+  },
+  'tfjs-node-gpu': {
+    precision: 'float32',
+    tfBackend: 'tensorflow',
+    packages: ['@tensorflow/tfjs-node-gpu'],
+    register: async () => {
+      await importOptional('tfjs-node-gpu', '@tensorflow/tfjs-node-gpu', TFJS_NODE_GPU_MISSING);
+      return {};
+    },
+    probe: loadProbe('tfjs-node-gpu'),
+  },
+  webgpu: {
+    precision: 'float32',
+    tfBackend: 'webgpu',
+    packages: WEBGPU_PACKAGES,
+    register: async () => {
+      // Checked first so that a missing optional package is named as such, not as a Dawn failure.
+      for (const pkg of WEBGPU_PACKAGES) requireInstalled('webgpu', pkg);
+      const probe = await ensureWebGpuAdapter();
+      if (!probe.ok) throw new InvalidInputError('backend', `webgpu is unavailable: ${probe.reason}`);
+      // Registers the 'webgpu' tfjs backend; must come after navigator.gpu exists.
+      await importOptional('webgpu', '@tensorflow/tfjs-backend-webgpu');
+      return { adapter: probe.adapter };
+    },
+    probe: loadProbe('webgpu'),
+  },
+  wasm: {
+    precision: 'float32',
+    tfBackend: 'wasm',
+    packages: ['@tensorflow/tfjs-backend-wasm'],
+    register: async () => {
+      const wasm = (await importOptional('wasm', '@tensorflow/tfjs-backend-wasm')) as { setWasmPaths(prefix: string): void };
+      // A file-system path (with trailing separator) so that the .wasm files load offline.
+      wasm.setWasmPaths(wasmDistDirectory());
+      return {};
+    },
+    probe: loadProbe('wasm'),
+  },
+  cpu: {
+    precision: 'float32',
+    tfBackend: 'cpu',
+    packages: [],
+    register: async () => {
+      await import('@tensorflow/tfjs-backend-cpu');
+      return {};
+    },
+    probe: loadProbe('cpu'),
+  },
+} as const satisfies Readonly<Record<string, BackendSpec>>;
+
+/** Every simulator backend: the float64 reference and the tensor backends, in table order. */
+export type BackendName = keyof typeof BACKENDS;
+/** Every simulator backend name, in table order. */
+export const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
+/** A float32 tfjs backend (a row of the table with a `tfBackend`). */
+export type TensorBackendName = Exclude<BackendName, 'reference'>;
+/** The float32 tensor backends, in the order `auto` prefers them (see {@link autoOrder}). */
+export const TENSOR_BACKENDS = BACKEND_NAMES.filter((n): n is TensorBackendName => n !== 'reference');
+/** What a user may ask for: a backend by name, or `auto` (the fastest available tensor backend). */
+export type BackendRequest = BackendName | 'auto';
+/** The `--backend` choices of the CLI: every backend, then `auto`. */
+export const BACKEND_CHOICES: readonly BackendRequest[] = [...BACKEND_NAMES, 'auto'];
+
+/** Throws the "optional package missing" reason when `pkg` cannot be resolved from here. */
+function requireInstalled(backend: string, pkg: string): void {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+  } catch {
+    throw new InvalidInputError('backend', `${backend} is unavailable: ${optionalPackageMissing(pkg)}`);
+  }
+}
 
 /**
  * Whether `auto` may pick WebGPU on a software adapter (SwiftShader). No: measured with
@@ -82,9 +211,13 @@ export interface TensorRuntime {
 
 let tfModule: Promise<Tf> | undefined;
 
-/** Loads `@tensorflow/tfjs` once. */
+/** Loads `@tensorflow/tfjs-core` once (the backends register themselves on it). */
 export function loadTf(): Promise<Tf> {
-  tfModule ??= import('@tensorflow/tfjs');
+  tfModule ??= (async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await registerTfjsGradients();
+    return tf;
+  })();
   return tfModule;
 }
 
@@ -119,28 +252,8 @@ export function loadTensorBackend(name: TensorBackendName): Promise<TensorRuntim
 
 async function initialise(name: TensorBackendName): Promise<TensorRuntime> {
   const tf = await loadTf();
-  let adapter: AdapterDescription | undefined;
-  switch (name) {
-    case 'tfjs-node-gpu':
-      await importTfjsNodeGpu();
-      break;
-    case 'webgpu': {
-      const probe = await ensureWebGpuAdapter();
-      if (!probe.ok) throw new InvalidInputError('backend', `webgpu is unavailable: ${probe.reason}`);
-      adapter = probe.adapter;
-      // Registers the 'webgpu' tfjs backend; must come after navigator.gpu exists.
-      await import('@tensorflow/tfjs-backend-webgpu');
-      break;
-    }
-    case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // A file-system path (with trailing separator) so that the .wasm files load offline.
-      wasm.setWasmPaths(wasmDistDirectory());
-      break;
-    }
-    case 'cpu':
-      break;
-  }
+  const spec: BackendSpec = BACKENDS[name];
+  const { adapter } = await spec.register!();
   if (name === 'cpu') {
     // The cpu backend prints a banner recommending tfjs-node on its first tensor write; that
     // advice cannot be followed offline (issue 6), and the banner pollutes CLI output.
@@ -148,7 +261,7 @@ async function initialise(name: TensorBackendName): Promise<TensorRuntime> {
     const cpu = tf.backend() as { firstUse?: boolean };
     if (typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
   }
-  const tfBackend = TF_BACKEND_OF[name];
+  const tfBackend = BACKENDS[name].tfBackend;
   const activate = async (): Promise<void> => {
     let ok = false;
     let failure = '';
@@ -176,21 +289,6 @@ export function wasmDistDirectory(): string {
   return path.join(path.dirname(pkg), 'dist') + path.sep;
 }
 
-async function importTfjsNodeGpu(): Promise<void> {
-  // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
-  const specifier = '@tensorflow/tfjs-node-gpu';
-  try {
-    await import(specifier);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const msg = errorMessage(err);
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && msg.includes(specifier)) {
-      throw new InvalidInputError('backend', `tfjs-node-gpu is unavailable: ${TFJS_NODE_GPU_MISSING}`);
-    }
-    throw new InvalidInputError('backend', `tfjs-node-gpu is unavailable: package @tensorflow/tfjs-node-gpu failed to load: ${msg}`);
-  }
-}
-
 /**
  * The order in which `auto` tries the tensor backends, given the WebGPU adapter (if any):
  * tfjs-node-gpu, WebGPU on a hardware adapter, wasm, then WebGPU on a software adapter only if
@@ -198,8 +296,10 @@ async function importTfjsNodeGpu(): Promise<void> {
  */
 export function autoOrder(adapter: AdapterDescription | undefined): TensorBackendName[] {
   const hardwareGpu = adapter !== undefined && !adapter.software;
-  if (hardwareGpu || AUTO_PREFERS_SOFTWARE_WEBGPU) return ['tfjs-node-gpu', 'webgpu', 'wasm', 'cpu'];
-  return ['tfjs-node-gpu', 'wasm', 'webgpu', 'cpu'];
+  if (hardwareGpu || AUTO_PREFERS_SOFTWARE_WEBGPU) return [...TENSOR_BACKENDS];
+  // Table order, with WebGPU moved just before the plain-JS cpu backend (the slowest).
+  const rest = TENSOR_BACKENDS.filter((n) => n !== 'webgpu' && n !== 'cpu');
+  return [...rest, 'webgpu', 'cpu'];
 }
 
 /**
@@ -229,17 +329,14 @@ export async function resolveTensorBackend(request: TensorBackendName | 'auto'):
  * for (const b of await listBackends()) console.log(b.name, b.available ? 'yes' : b.reason);
  */
 export async function listBackends(): Promise<BackendStatus[]> {
-  const rows: BackendStatus[] = [{ name: 'reference', available: true, precision: 'float64' }];
-  for (const name of TENSOR_BACKENDS) {
-    try {
-      const rt = await loadTensorBackend(name);
-      rows.push(rt.adapter === undefined
-        ? { name, available: true, precision: 'float32' }
-        : { name, available: true, adapter: rt.adapter, precision: 'float32' });
-    } catch (err) {
-      const reason = errorMessage(err).replace(/^backend: [^ ]+ is unavailable: /, '');
-      rows.push({ name, available: false, reason, precision: 'float32' });
-    }
+  const rows: BackendStatus[] = [];
+  for (const name of BACKEND_NAMES) {
+    const spec: BackendSpec = BACKENDS[name];
+    const probe = await spec.probe();
+    if (!probe.ok) rows.push({ name, available: false, reason: probe.reason, precision: spec.precision });
+    else rows.push(probe.adapter === undefined
+      ? { name, available: true, precision: spec.precision }
+      : { name, available: true, adapter: probe.adapter, precision: spec.precision });
   }
   return rows;
 }

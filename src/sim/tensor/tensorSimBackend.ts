@@ -9,7 +9,7 @@
  * defined"). So webgpu runs in a worker thread that the caller blocks on
  * (`webgpuWorkerBackend.ts`); every backend also offers `evaluateAsync`/`marginsAsync`.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '@tensorflow/tfjs-core';
 import { registerBackend, type BackendProblem, type LossSpec, type SimBackend } from '../backend.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { TENSOR_BACKENDS, resolveTensorBackend, type TensorBackendName, type TensorRuntime } from './registry.ts';
@@ -44,7 +44,8 @@ export async function createTensorSimBackend(
   const { n, d } = data;
   const rowCount = rows.tokens.length;
   const tf = runtime.tf;
-  let program: SparseProgram | undefined = uploadSparseProgram(tf, {
+  // sparseKernel.d.mts still types tf as the @tensorflow/tfjs umbrella; the runtime object is tfjs-core.
+  let program: SparseProgram | undefined = uploadSparseProgram(tf as Parameters<typeof uploadSparseProgram>[0], {
     m: n, rows: rowCount, d, features: data.features, chosenRow: rows.chosenRow, rejectedRow: rows.rejectedRow,
     beta: new Float32Array(n).fill(1), coefficient: new Float32Array(n).fill(1 / n),
   });

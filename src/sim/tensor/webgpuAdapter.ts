@@ -156,8 +156,14 @@ async function probeWebGpu(): Promise<WebGpuProbe> {
 async function probeInProcess(): Promise<WebGpuProbe> {
   let mod: WebGpuModule;
   try {
-    mod = (await import('webgpu')) as unknown as WebGpuModule;
+    // A variable specifier: `webgpu` is an optional dependency (absent after --omit=optional).
+    const specifier = 'webgpu';
+    mod = (await import(specifier)) as WebGpuModule;
   } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && errorMessage(err).includes("'webgpu'")) {
+      return { ok: false, reason: 'optional package webgpu is not installed (reinstall dpocheck without --omit=optional, or npm install webgpu)' };
+    }
     return { ok: false, reason: `package webgpu (Dawn) failed to load: ${errorMessage(err)}` };
   }
   let gpu: DawnGpu;

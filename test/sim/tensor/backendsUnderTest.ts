@@ -5,6 +5,7 @@
  * `webgpu is available` test fails instead.
  */
 import { ensureWebGpuAdapter } from '../../../src/sim/tensor/webgpuAdapter.ts';
+import { createRequire } from 'node:module';
 import type { TensorBackendName } from '../../../src/sim/tensor/registry.ts';
 
 /** True when CI demands WebGPU. */
@@ -17,6 +18,23 @@ if (!webgpuProbe.ok && !REQUIRE_WEBGPU) {
   console.warn(`\n[dpocheck] SKIPPING webgpu tests: ${webgpuProbe.reason}\n`);
 }
 
+/** Whether an optional dependency of dpocheck is installed (absent after `npm ci --omit=optional`). */
+export function optionalInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the wasm backend's optional package is installed; its tests skip visibly otherwise. */
+export const WASM_INSTALLED = optionalInstalled('@tensorflow/tfjs-backend-wasm');
+if (!WASM_INSTALLED) console.warn('\n[dpocheck] SKIPPING wasm tests: optional package @tensorflow/tfjs-backend-wasm is not installed\n');
+
 /** Backends every tensor test runs on. */
-export const BACKENDS_UNDER_TEST: readonly TensorBackendName[] =
-  webgpuProbe.ok || REQUIRE_WEBGPU ? ['cpu', 'wasm', 'webgpu'] : ['cpu', 'wasm'];
+export const BACKENDS_UNDER_TEST: readonly TensorBackendName[] = [
+  'cpu',
+  ...(WASM_INSTALLED ? (['wasm'] as const) : []),
+  ...(webgpuProbe.ok || REQUIRE_WEBGPU ? (['webgpu'] as const) : []),
+];

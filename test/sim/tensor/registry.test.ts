@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../../src/theory/errors.ts';
 import {
-  TFJS_NODE_GPU_MISSING, autoOrder, listBackends, loadTensorBackend, resolveTensorBackend,
+  TFJS_NODE_GPU_MISSING, autoOrder, optionalPackageMissing, listBackends, loadTensorBackend, resolveTensorBackend,
 } from '../../../src/sim/tensor/registry.ts';
-import { REQUIRE_WEBGPU, webgpuProbe } from './backendsUnderTest.ts';
+import { REQUIRE_WEBGPU, WASM_INSTALLED, webgpuProbe } from './backendsUnderTest.ts';
 
 describe('tensor backend registry', () => {
   test('listBackends: reference, wasm and cpu available; tfjs-node-gpu unavailable with the reason', async () => {
@@ -11,7 +11,10 @@ describe('tensor backend registry', () => {
     expect(rows.map((r) => r.name)).toEqual(['reference', 'tfjs-node-gpu', 'webgpu', 'wasm', 'cpu']);
     const by = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(by['reference']).toMatchObject({ available: true, precision: 'float64' });
-    expect(by['wasm']).toMatchObject({ available: true, precision: 'float32' });
+    // wasm is an optional dependency: available exactly when installed, else the reason says so.
+    expect(by['wasm']).toMatchObject(WASM_INSTALLED
+      ? { available: true, precision: 'float32' }
+      : { available: false, precision: 'float32', reason: optionalPackageMissing('@tensorflow/tfjs-backend-wasm') });
     expect(by['cpu']).toMatchObject({ available: true, precision: 'float32' });
     expect(by['tfjs-node-gpu']).toMatchObject({ available: false, reason: TFJS_NODE_GPU_MISSING });
     expect(by['webgpu']!.available).toBe(webgpuProbe.ok);
@@ -19,7 +22,7 @@ describe('tensor backend registry', () => {
     else expect(by['webgpu']!.adapter).toBeDefined();
   });
 
-  test.each(['cpu', 'wasm'] as const)('%s: tfjs really runs on the backend requested', async (name) => {
+  test.each(WASM_INSTALLED ? (['cpu', 'wasm'] as const) : (['cpu'] as const))('%s: tfjs really runs on the backend requested', async (name) => {
     const rt = await loadTensorBackend(name);
     await rt.activate();
     expect(rt.tf.getBackend()).toBe(name);
@@ -56,7 +59,7 @@ describe('tensor backend registry', () => {
     expect(autoOrder(soft)).toEqual(['tfjs-node-gpu', 'wasm', 'webgpu', 'cpu']);
     expect(autoOrder(hard)).toEqual(['tfjs-node-gpu', 'webgpu', 'wasm', 'cpu']);
     const rt = await resolveTensorBackend('auto');
-    const expected = webgpuProbe.ok && !webgpuProbe.adapter.software ? 'webgpu' : 'wasm';
+    const expected = webgpuProbe.ok && !webgpuProbe.adapter.software ? 'webgpu' : WASM_INSTALLED ? 'wasm' : webgpuProbe.ok ? 'webgpu' : 'cpu';
     expect(rt.name).toBe(expected);
     expect(rt.tf.getBackend()).toBe(rt.tfBackend);
   });

@@ -14,6 +14,7 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerBackends } from './commands/backends.ts';
 import { registerExplore } from './commands/explore.ts';
 import { registerMerge } from './commands/merge.ts';
+import { registerDiagnose } from './commands/diagnose.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerMerge(program, ctx);
   registerReplay(program, ctx);
   registerBackends(program, ctx);
+  registerDiagnose(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s), outputError: () => undefined });
   }

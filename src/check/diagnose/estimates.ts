@@ -45,8 +45,8 @@ interface Moments {
   readonly K: number;
   readonly d: number;
   readonly n: Float64Array;
-  /** Cluster means minus a fixed origin o (C × d). */
-  readonly M: Float64Array;
+  /** Gram matrix (C × C) of the cluster means minus a fixed origin o. */
+  readonly G: Float64Array;
   /** ‖o‖². */
   readonly oo: number;
   /** o · M_a. */
@@ -130,19 +130,9 @@ export function spikeCorrection(ratio: number, gamma: number): number {
 }
 
 function core(m: Moments): Core {
-  const { K, d, n, M, within } = m;
+  const { K, d, n, G, within } = m;
   const C = 2 * K;
   const N = n.reduce((a, b) => a + b, 0);
-  // Gram of the centred means.
-  const G = new Float64Array(C * C);
-  for (let a = 0; a < C; a++) {
-    for (let b = a; b < C; b++) {
-      let s = 0;
-      const oa = a * d, ob = b * d;
-      for (let k = 0; k < d; k++) s += M[oa + k] * M[ob + k];
-      G[a * C + b] = G[b * C + a] = s;
-    }
-  }
   const t = Float64Array.from(n, (na, a) => within[a] / (na - 1) / na); // T̂_a / n_a
   const inner = (w: Float64Array, w2: Float64Array): number => {
     let s = 0;
@@ -245,42 +235,70 @@ function pointMoments(st: ClusterStatistics): Moments {
   const g = st.groups;
   const r = [0, 0, 0, 0];
   for (let i = 0; i < g.n.length; i++) for (let j = 0; j < 4; j++) r[j] += g.rPowers[i * 4 + j];
-  return { K: st.K, d: st.d, n: st.sizes, M: st.centredMeans, oo, oM, within: st.within, rPowers: r as [number, number, number, number], topSpread: st.topSpread };
+  return { K: st.K, d: st.d, n: st.sizes, G: gram(st.centredMeans, C, st.d), oo, oM, within: st.within, rPowers: r as [number, number, number, number], topSpread: st.topSpread };
 }
 
-function replicateMoments(st: ClusterStatistics, oo: number, draw: () => number): Moments {
+/** The Gram matrix of `count` row vectors of length d. */
+function gram(rows: Float64Array, count: number, d: number): Float64Array {
+  const G = new Float64Array(count * count);
+  for (let a = 0; a < count; a++) {
+    const oa = a * d;
+    for (let b = a; b < count; b++) {
+      const ob = b * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += rows[oa + k] * rows[ob + k];
+      G[a * count + b] = G[b * count + a] = s;
+    }
+  }
+  return G;
+}
+
+/**
+ * One bootstrap replicate from the group sums: a cluster's replicate mean is Σ_g α_g m_g over its
+ * resampled groups, so every inner product of replicate means is a combination of the groups'
+ * Gram matrix H (computed once): a replicate costs O(groups²), not O(groups·d).
+ */
+function replicateMoments(st: ClusterStatistics, H: Float64Array, byCluster: readonly number[][], oo: number, draw: () => number): Moments {
   const { K, d } = st;
   const C = 2 * K;
   const g = st.groups;
+  const Gt = g.n.length;
   const n = new Float64Array(C);
-  const M = new Float64Array(C * d);
   const oM = new Float64Array(C);
   const within = new Float64Array(C);
+  const alpha = new Float64Array(Gt); // weight of group i in its cluster's replicate mean
   const r = [0, 0, 0, 0];
   let top = 0;
-  const byCluster: number[][] = Array.from({ length: C }, () => []);
-  for (let i = 0; i < g.n.length; i++) byCluster[g.cluster[i]].push(i);
   for (let a = 0; a < C; a++) {
     const groups = byCluster[a];
     for (let j = 0; j < groups.length; j++) {
       const i = groups[Math.floor(draw() * groups.length)];
       const ng = g.n[i];
       n[a] += ng;
-      for (let k = 0; k < d; k++) M[a * d + k] += ng * g.centredMean[i * d + k];
+      alpha[i] += ng;
       oM[a] += ng * g.originDot[i];
       within[a] += g.within[i] + ng * g.sqNorm[i];
       for (let q = 0; q < 4; q++) r[q] += g.rPowers[i * 4 + q];
       top += g.topSpread[i];
     }
-    let sq = 0;
-    for (let k = 0; k < d; k++) {
-      M[a * d + k] /= n[a];
-      sq += M[a * d + k] ** 2;
-    }
     oM[a] /= n[a];
-    within[a] = Math.max(0, within[a] - n[a] * sq);
+    for (const i of groups) alpha[i] /= n[a];
   }
-  return { K, d, n, M, oo, oM, within, rPowers: r as [number, number, number, number], topSpread: top };
+  const G = new Float64Array(C * C);
+  for (let a = 0; a < C; a++) {
+    for (let b = a; b < C; b++) {
+      let s = 0;
+      for (const i of byCluster[a]) {
+        if (alpha[i] === 0) continue;
+        let t = 0;
+        for (const j of byCluster[b]) t += alpha[j] * H[i * Gt + j];
+        s += alpha[i] * t;
+      }
+      G[a * C + b] = G[b * C + a] = s;
+    }
+  }
+  for (let a = 0; a < C; a++) within[a] = Math.max(0, within[a] - n[a] * G[a * C + a]);
+  return { K, d, n, G, oo, oM, within, rPowers: r as [number, number, number, number], topSpread: top };
 }
 
 function sd(xs: number[]): number | null {
@@ -345,8 +363,11 @@ export function diagnoseEstimates(st: ClusterStatistics, seed: number, replicate
   if (replicates > 0) {
     const rng = createStream(seed, 'diagnose/bootstrap');
     const draw = () => rng.uniform();
+    const H = gram(st.groups.centredMean, st.groups.n.length, d);
+    const byCluster: number[][] = Array.from({ length: C }, () => []);
+    for (let i = 0; i < st.groups.n.length; i++) byCluster[st.groups.cluster[i]].push(i);
     for (let b = 0; b < replicates; b++) {
-      const r = core(replicateMoments(st, point.oo, draw)).est;
+      const r = core(replicateMoments(st, H, byCluster, point.oo, draw)).est;
       if (r.scale > 0) draws.push(r);
     }
   }

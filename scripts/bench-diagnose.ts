@@ -55,10 +55,11 @@ try {
   const wall = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`diagnose failed (${run.status}): ${run.stderr}`);
   const [user, sys, rssKb] = readFileSync(timing, 'utf-8').trim().split(/\s+/).map(Number);
-  const report = JSON.parse(run.stdout) as { seconds: { statistics: number; statisticsCpu: number }; estimates: { lb: number; v: number } };
+  const report = JSON.parse(run.stdout) as { seconds: { statistics: number; statisticsCpu: number; phases: Record<string, number> }; estimates: { lb: number; v: number } };
   process.stdout.write(
     `| K | Q | d | N | file (GB) | wall (s) | CPU user+sys (s) | statistics: wall / CPU (s) | peak RSS (GB) | l_b | v |\n|---|---|---|---|---|---|---|---|---|---|---|\n` +
       `| ${K} | ${Q} | ${d} | ${2 * K * Q} | ${gb.toFixed(2)} | ${wall.toFixed(1)} | ${(user + sys).toFixed(1)} | ${report.seconds.statistics.toFixed(1)} / ${report.seconds.statisticsCpu.toFixed(1)} | ${(rssKb / 1e6).toFixed(2)} | ${report.estimates.lb.toFixed(4)} | ${report.estimates.v.toFixed(4)} |\n` +
+      `phases (wall s): ${Object.entries(report.seconds.phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}\n` +
       `load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(', ')} on ${availableParallelism()} cores\n`,
   );
 } finally {

@@ -56,10 +56,15 @@ export interface FactorBar {
   readonly frontier: number | null;
 }
 
-/** Spec: each condition's factor (log scale) with the edge at 1 and the explorer's frontier where found. */
+/** Ends of the factor axis (log scale): a condition met 1000-fold or broken 10⁴-fold reads the same beyond. Ours. */
+const FACTOR_AXIS_MIN = 1e-3;
+const FACTOR_AXIS_MAX = 1e4;
+
+/** Spec: each condition's factor (log scale) with the edge at 1 and the explorer's frontier where found (a black tick). */
 export function conditionFactorsSpec(bars: readonly FactorBar[]): TopLevelSpec {
-  const tiny = 1e-3;
-  const values = bars.map((b) => ({ id: b.id, factor: Math.max(tiny, b.factor), state: b.factor > 1 ? 'broken' : 'holds' }));
+  // The axis is clipped to [1e-3, 1e4]: beyond, the bar only needs to say "far".
+  const clip = (x: number) => Math.min(FACTOR_AXIS_MAX, Math.max(FACTOR_AXIS_MIN, x));
+  const values = bars.map((b) => ({ id: b.id, factor: clip(b.factor), state: b.factor > 1 ? 'broken' : 'holds' }));
   const order = bars.map((b) => b.id);
   const y = { field: 'id', type: 'nominal', title: null, sort: order } as const;
   const x = { field: 'factor', type: 'quantitative', title: 'measured / edge (> 1 = broken by that factor)', scale: { type: 'log' } } as const;
@@ -73,7 +78,7 @@ export function conditionFactorsSpec(bars: readonly FactorBar[]): TopLevelSpec {
       },
       { data: { values: [{ factor: 1 }] }, mark: { type: 'rule', color: '#636363', strokeDash: [4, 3] }, encoding: { x } },
       {
-        data: { values: bars.filter((b) => b.frontier !== null).map((b) => ({ id: b.id, factor: b.frontier, label: 'frontier' })) },
+        data: { values: bars.filter((b) => b.frontier !== null).map((b) => ({ id: b.id, factor: clip(b.frontier!), label: 'frontier' })) },
         mark: { type: 'tick', color: 'black', thickness: 2 },
         encoding: { y, x },
       },

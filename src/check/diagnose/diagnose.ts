@@ -65,7 +65,7 @@ export interface DiagnoseReport {
   readonly cosine: CosineReport;
   readonly training: TrainingReport | { readonly skipped: string };
   /** Wall time of the statistics and of training; CPU time of the statistics (they run on this thread). */
-  readonly seconds: { readonly statistics: number; readonly statisticsCpu: number; readonly training: number };
+  readonly seconds: { readonly statistics: number; readonly statisticsCpu: number; readonly phases: Readonly<Record<string, number>>; readonly training: number };
 }
 
 function median(xs: number[]): number {
@@ -92,8 +92,18 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
   const train = data.train;
   const K = clusters.K;
   if (train.n - 2 * K < 1) throw new InvalidInputError(opts.file, 'needs more samples than clusters to estimate the noise');
+  const phases: Record<string, number> = {};
+  let lap = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = (now - lap) / 1000;
+    lap = now;
+  };
+  phase('concepts');
   const st = clusterStatistics(train, clusters, opts.seed);
+  phase('passes and Lanczos');
   const e = diagnoseEstimates(st, opts.seed, opts.replicates ?? BOOTSTRAP_REPLICATES);
+  phase('estimates and bootstrap');
   if (!(e.estimates.scale > 0)) {
     throw new InvalidInputError(
       opts.file,
@@ -124,6 +134,7 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
     sharedPairConcepts,
   };
   const cosine = embeddingCosines(train, opts.seed);
+  phase('cosines');
   const statisticsSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const statisticsCpu = (cpu.user + cpu.system) / 1e6;
@@ -156,6 +167,6 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
     departures: measuredDepartures(inputs),
     cosine,
     training,
-    seconds: { statistics: statisticsSeconds, statisticsCpu, training: trainingSeconds },
+    seconds: { statistics: statisticsSeconds, statisticsCpu, phases, training: trainingSeconds },
   };
 }

@@ -13,6 +13,8 @@ import { bufferIO } from '../../src/cli/io.ts';
 import type { CommandContext } from '../../src/cli/main.ts';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.ts';
 import { encodeNpy, writeNpz } from '../../src/data/npz.ts';
+import { saveDataset } from '../../src/data/datasetFile.ts';
+import { syntheticDataset } from '../check/diagnose/synthetic.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'datasets', 'llm_like.npz');
 const PARAMS = JSON.parse(readFileSync(FIXTURE.replace(/\.npz$/, '.json'), 'utf-8')) as { lb: number; v: number; common_mean: number; K: number };
@@ -116,6 +118,20 @@ describe('dpocheck diagnose on the LLM-like fixture', () => {
     expect(written.training.flow.test.measured).not.toBeNull();
     expect(written.training.certificate.computed).toBe(true);
     expect(readFileSync(path.join(out, 'cosines.svg'), 'utf-8')).toMatch(/^<svg/);
+  });
+});
+
+describe('--split', () => {
+  it('holds out the fraction of every cluster and tests on it', async () => {
+    const file = path.join(tmp, 'split.npz');
+    saveDataset(file, syntheticDataset({ K: 2, Q: 50, d: 10, v: 0.3, lb: 0.4, seed: 7, rotate: true, scale: 4, tokens: 'shared', withConcept: true }));
+    const run = await cli(['diagnose', '--data', file, '--split', '0.1', '--json', '--bootstrap', '10', '--workers', '0']);
+    expect(run.stderr).toBe('');
+    const doc = JSON.parse(run.stdout);
+    expect(doc.N).toBe(180);
+    expect(doc.testN).toBe(20);
+    expect(doc.training.flow.test.measured).toBeGreaterThanOrEqual(0);
+    expect(doc.training.preset.test.measured).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -4,7 +4,7 @@
  * clusters, l_b = 1/2, v = 0.05, anisotropic noise), times `dpocheck diagnose --no-train` on it
  * end to end (reading the file included) and as the statistics alone, and deletes the file.
  *
- * Usage: npx tsx scripts/bench-diagnose.ts [--K 16 --Q 904 --d 4520] [--keep]
+ * Usage: npm run bench:diagnose [-- --K 16 --Q 904 --d 4520] [-- --keep]
  * Needs python3 with numpy for the generation (skipped with a message otherwise).
  */
 import { execFileSync, spawnSync } from 'node:child_process';

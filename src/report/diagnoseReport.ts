@@ -79,19 +79,16 @@ export function diagnoseText(r: DiagnoseReport): string {
       lines.push(`  certificate (THEORY §5): ${t.certificate.reason}`);
     }
     const p = t.preset;
-    lines.push(
-      `  authors' preset (Adam, lr ${fmt(p.lr)}, β = ${fmt(p.beta)}, ${p.steps} steps, raw features): accuracy ${fmt(p.accuracy)}, ` +
-        `margins ${fmt(p.margins.min)}…${fmt(p.margins.max)} (mean ${fmt(p.margins.mean)}), ‖ΔW‖ = ${fmt(p.deltaWNorm)}`,
-    );
-    lines.push(
-      table(
-        ['test error', 'measured', 'train', 'Gaussian, Σ along ΔW', 'Gaussian, isotropic'],
-        [
-          ['flow at τ₁', fmt(fl.test.measured), fmt(fl.test.train), fmt(fl.test.predictedAlongDirection), fmt(fl.test.predictedIsotropic)],
-          ['authors preset', fmt(p.test.measured), fmt(p.test.train), fmt(p.test.predictedAlongDirection), fmt(p.test.predictedIsotropic)],
-        ],
-      ).replace(/^/gm, '  '),
-    );
+    if (p === null) lines.push("  authors' preset: not run (interrupted)");
+    else {
+      lines.push(
+        `  authors' preset (Adam, lr ${fmt(p.lr)}, β = ${fmt(p.beta)}, ${p.steps} steps, raw features): accuracy ${fmt(p.accuracy)}, ` +
+          `margins ${fmt(p.margins.min)}…${fmt(p.margins.max)} (mean ${fmt(p.margins.mean)}), ‖ΔW‖ = ${fmt(p.deltaWNorm)}`,
+      );
+    }
+    const rows = [['flow at τ₁', fmt(fl.test.measured), fmt(fl.test.train), fmt(fl.test.predictedAlongDirection), fmt(fl.test.predictedIsotropic)]];
+    if (p !== null) rows.push(['authors preset', fmt(p.test.measured), fmt(p.test.train), fmt(p.test.predictedAlongDirection), fmt(p.test.predictedIsotropic)]);
+    lines.push(table(['test error', 'measured', 'train', 'Gaussian, Σ along ΔW', 'Gaussian, isotropic'], rows).replace(/^/gm, '  '));
     lines.push(
       `  Theorem 4.3: R <= ${fmt(t.theory.theorem43.bound)}${t.theory.theorem43.vacuous ? ' (vacuous)' : ''}; ` +
         `THEORY §9 first-order law: ${fmt(t.theory.section9)} (concepts per response pair: ${t.theory.sharingGroups.join(', ')})` +

@@ -35,6 +35,8 @@ export interface DiagnoseOptions {
   readonly workers: number;
   /** Bootstrap replicates (default {@link BOOTSTRAP_REPLICATES}). */
   readonly replicates?: number;
+  /** Aborted (SIGINT): training stops at its next stage, or is skipped; the statistics are kept. */
+  readonly signal?: { readonly aborted: boolean };
 }
 
 /** The document `diagnose --json` prints. */
@@ -65,6 +67,8 @@ export interface DiagnoseReport {
   readonly cosine: CosineReport;
   readonly training: TrainingReport | { readonly skipped: string };
   /** Wall time of the statistics and of training; CPU time of the statistics (they run on this thread). */
+  /** True when a SIGINT cut training short (what was measured is kept). */
+  readonly interrupted: boolean;
   readonly seconds: { readonly statistics: number; readonly statisticsCpu: number; readonly phases: Readonly<Record<string, number>>; readonly training: number };
 }
 
@@ -141,9 +145,15 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
 
   let training: DiagnoseReport['training'] = { skipped: 'not requested (--no-train)' };
   let trainingSeconds = 0;
-  if (opts.train) {
+  let interrupted = false;
+  if (opts.train && opts.signal?.aborted === true) {
+    training = { skipped: 'interrupted (SIGINT) before training' };
+    interrupted = true;
+  } else if (opts.train) {
     const t0 = performance.now();
-    training = await trainingReport(data, clusters, st, { scale: e.estimates.scale, v: e.estimates.v }, { workers: opts.workers });
+    const t = await trainingReport(data, clusters, st, { scale: e.estimates.scale, v: e.estimates.v }, { workers: opts.workers, ...(opts.signal ? { signal: opts.signal } : {}) });
+    training = t;
+    interrupted = t.interrupted;
     trainingSeconds = (performance.now() - t0) / 1000;
   }
   const { estimates, standardErrors, noiseFloor, standardErrorMethod, ...details } = e;
@@ -167,6 +177,7 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
     departures: measuredDepartures(inputs),
     cosine,
     training,
+    interrupted,
     seconds: { statistics: statisticsSeconds, statisticsCpu, phases, training: trainingSeconds },
   };
 }

@@ -92,6 +92,7 @@ export interface TrainingReport {
         /** Whether every margin stayed in [0, ln 3] (the certificate's premise). */
         readonly premise: boolean;
       };
+  /** The authors' preset, or null when the run was interrupted before it. */
   readonly preset: {
     readonly name: 'authors-last-layer';
     readonly beta: number;
@@ -101,7 +102,9 @@ export interface TrainingReport {
     readonly accuracy: number;
     readonly deltaWNorm: number;
     readonly test: TestErrorReport;
-  };
+  } | null;
+  /** True when SIGINT stopped training after the flow (what was measured is kept). */
+  readonly interrupted: boolean;
   readonly theory: {
     readonly Q: number;
     /** Theorem 4.3's 2KQ²e^{-Q/45}, and whether it is vacuous (>= 1). */
@@ -117,6 +120,8 @@ export interface TrainingReport {
 /** Options of {@link trainingReport}. */
 export interface TrainingOptions {
   readonly workers: number;
+  /** Checked between the stages (flow, certificate, preset): an abort keeps what was measured. */
+  readonly signal?: { readonly aborted: boolean };
 }
 
 function certificateRows(data: Dataset['train'], scale: number): RowSummary[] {
@@ -243,7 +248,10 @@ export async function trainingReport(
 
   let certificate: TrainingReport['certificate'];
   const work = (N * N * d) / 2;
-  if (work > CERTIFICATE_MAX_WORK) {
+  const interrupted = () => opts.signal?.aborted === true;
+  if (interrupted()) {
+    certificate = { computed: false, reason: 'skipped: interrupted (SIGINT)' };
+  } else if (work > CERTIFICATE_MAX_WORK) {
     certificate = {
       computed: false,
       reason: `skipped: N²d/2 = ${work.toExponential(2)} multiply-adds for all C_ij (THEORY §5) exceeds the budget ${CERTIFICATE_MAX_WORK.toExponential(0)}`,
@@ -262,14 +270,16 @@ export async function trainingReport(
     certificate = { computed: true, holds, lowerOverTheorem: minL * 8 * K, upperOverTheorem: (maxL * K) / 5, inCertificateBand: inside / N, premise };
   }
 
-  const preset = await simulate(dataset, {
-    optimizer: AUTHORS_LAST_LAYER_PRESET.optimizer,
-    beta: AUTHORS_LAST_LAYER_PRESET.beta,
-    tEnd: AUTHORS_LAST_LAYER_PRESET.tEnd,
-    adam: AUTHORS_LAST_LAYER_PRESET.adam,
-    trlRewards: false,
-    workers: opts.workers,
-  });
+  const preset = interrupted()
+    ? null
+    : await simulate(dataset, {
+        optimizer: AUTHORS_LAST_LAYER_PRESET.optimizer,
+        beta: AUTHORS_LAST_LAYER_PRESET.beta,
+        tEnd: AUTHORS_LAST_LAYER_PRESET.tEnd,
+        adam: AUTHORS_LAST_LAYER_PRESET.adam,
+        trlRewards: false,
+        workers: opts.workers,
+      });
 
   const testOf = (res: SimulationResult): TestErrorReport => {
     const p = predictedErrors(res, st, clusters, dataset.train.features);
@@ -305,16 +315,20 @@ export async function trainingReport(
       trajectories,
     },
     certificate,
-    preset: {
-      name: 'authors-last-layer',
-      beta: AUTHORS_LAST_LAYER_PRESET.beta,
-      lr: AUTHORS_LAST_LAYER_PRESET.adam.lr,
-      steps: AUTHORS_LAST_LAYER_PRESET.tEnd,
-      margins: { min: preset.train.min, mean: preset.train.mean, max: preset.train.max },
-      accuracy: 1 - preset.train.error,
-      deltaWNorm: preset.checkpoints[preset.checkpoints.length - 1].deltaWNorm,
-      test: testOf(preset),
-    },
+    preset:
+      preset === null
+        ? null
+        : {
+            name: 'authors-last-layer',
+            beta: AUTHORS_LAST_LAYER_PRESET.beta,
+            lr: AUTHORS_LAST_LAYER_PRESET.adam.lr,
+            steps: AUTHORS_LAST_LAYER_PRESET.tEnd,
+            margins: { min: preset.train.min, mean: preset.train.mean, max: preset.train.max },
+            accuracy: 1 - preset.train.error,
+            deltaWNorm: preset.checkpoints[preset.checkpoints.length - 1].deltaWNorm,
+            test: testOf(preset),
+          },
+    interrupted: preset === null,
     theory: { Q, theorem43: { bound: bound.bound, vacuous: bound.vacuous }, section9, sharingGroups: [...groups.values()] },
     seconds: (performance.now() - started) / 1000,
   };

@@ -18,6 +18,9 @@ import type { CommandContext } from '../main.ts';
 import { UsageError } from '../errors.ts';
 import { parseInteger, parseNumber, parseSeed } from '../parse.ts';
 
+/** Exit code after Ctrl-C: 128 + SIGINT (2), the shell convention (as explore). */
+export const EXIT_INTERRUPTED = 130;
+
 interface DiagnoseFlags {
   data?: string;
   seed?: string;
@@ -99,14 +102,24 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     .action(async (flags: DiagnoseFlags) => {
       const plan = planDiagnose(flags);
       const dataset = loadDataset(plan.data);
-      const report = await diagnose(dataset, {
-        file: plan.data,
-        seed: plan.seed,
-        ...(plan.split !== undefined ? { split: plan.split } : {}),
-        train: plan.train,
-        workers: plan.workers,
-        replicates: plan.replicates,
-      });
+      // Ctrl-C during training keeps the statistics and whatever training stage finished (exit 130).
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      let report;
+      try {
+        report = await diagnose(dataset, {
+          file: plan.data,
+          seed: plan.seed,
+          ...(plan.split !== undefined ? { split: plan.split } : {}),
+          train: plan.train,
+          workers: plan.workers,
+          replicates: plan.replicates,
+          signal: abort.signal,
+        });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
       const json = stringify(report) + '\n';
       const text = diagnoseText(report);
       if (plan.out !== undefined) {
@@ -122,5 +135,9 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
         }
       }
       ctx.io.out(plan.json ? json : text);
+      if (report.interrupted) {
+        ctx.io.err('dpocheck diagnose: interrupted; kept the statistics and the training stages that finished\n');
+        ctx.exitCode = EXIT_INTERRUPTED;
+      }
     });
 }

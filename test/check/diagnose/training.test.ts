@@ -26,7 +26,8 @@ describe('training on the data', () => {
       expect(t.certificate.lowerOverTheorem).toBeGreaterThanOrEqual(1);
     }
     expect(t.flow.test.train).toBe(0);
-    expect(t.preset.accuracy).toBe(1);
+    expect(t.preset!.accuracy).toBe(1);
+    expect(t.interrupted).toBe(false);
   });
 
   it('noisy shared pair: measured test error against the Gaussian prediction and THEORY §9', async () => {
@@ -41,5 +42,22 @@ describe('training on the data', () => {
     expect(Math.abs(t.theory.section9 - measured) / measured).toBeLessThan(0.35);
     expect(t.theory.theorem43.vacuous).toBe(true);
     expect(t.certificate.computed).toBe(true);
+  });
+
+  it('an abort keeps the statistics and the flow, and skips the rest', async () => {
+    const ds = syntheticDataset({ K: 2, Q: 30, d: 10, v: 0.1, lb: 0.4, seed: 43 });
+    const before = await diagnose(ds, { file: 's', seed: 0, train: true, workers: 0, replicates: 0, signal: { aborted: true } });
+    expect(before.interrupted).toBe(true);
+    expect(before.training).toEqual({ skipped: 'interrupted (SIGINT) before training' });
+    expect(before.estimates.v).toBeGreaterThan(0);
+    // Aborted while the flow ran: the flow is reported, the certificate and the preset are not.
+    let reads = 0;
+    const during = { get aborted() { return reads++ > 0; } };
+    const after = await diagnose(ds, { file: 's', seed: 0, train: true, workers: 0, replicates: 0, signal: during });
+    expect(after.interrupted).toBe(true);
+    const t = after.training as TrainingReport;
+    expect(t.flow.inBand).toBeGreaterThan(0);
+    expect(t.certificate).toEqual({ computed: false, reason: 'skipped: interrupted (SIGINT)' });
+    expect(t.preset).toBeNull();
   });
 });

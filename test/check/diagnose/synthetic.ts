@@ -20,6 +20,8 @@ export interface SyntheticSpec {
   rotate?: boolean;
   /** Per-coordinate noise sd multipliers spread geometrically over this variance ratio (1 = isotropic). */
   anisotropy?: number;
+  /** Put the largest noise variances on the first coordinates (b and the concepts) instead of the last. */
+  noisyConcepts?: boolean;
   /** Token pairs: distinct per concept, or one shared pair. */
   tokens?: 'distinct' | 'shared';
   /** Size of C_{k,-} (default Q). */
@@ -82,6 +84,7 @@ function draw(spec: SyntheticSpec, perCluster: (k: number, sign: number) => numb
   const raw = Array.from({ length: d }, (_, j) => ratio ** (j / Math.max(1, d - 1)));
   const meanVar = raw.reduce((a, b) => a + b, 0) / d;
   const sd = raw.map((x) => Math.sqrt(x / meanVar));
+  if (spec.noisyConcepts) sd.reverse();
   const rows: number[][] = [];
   const chosen: number[] = [], rejected: number[] = [], concept: number[] = [];
   for (let k = 0; k < K; k++) {

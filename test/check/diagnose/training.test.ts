@@ -44,6 +44,17 @@ describe('training on the data', () => {
     expect(t.certificate.computed).toBe(true);
   });
 
+  it('anisotropic noise along the concepts: only the prediction along the learned direction gets the error right', async () => {
+    const t = await train({
+      K: 2, Q: 150, d: 40, v: 0.3, lb: 0.4, seed: 44, tokens: 'shared', withConcept: true, testPerCluster: 1000, anisotropy: 100, noisyConcepts: true,
+    });
+    const measured = t.flow.test.measured!; // about 0.11 on 4000 test points (±0.01)
+    expect(Math.abs(measured - t.flow.test.predictedAlongDirection)).toBeLessThan(0.03);
+    // The isotropic reading (and THEORY §9's isotropic law) sees v²·(T/d) per direction and is ~10x too optimistic.
+    expect(t.flow.test.predictedIsotropic).toBeLessThan(measured / 3);
+    expect(t.theory.section9).toBeLessThan(measured / 3);
+  });
+
   it('an abort keeps the statistics and the flow, and skips the rest', async () => {
     const ds = syntheticDataset({ K: 2, Q: 30, d: 10, v: 0.1, lb: 0.4, seed: 43 });
     const before = await diagnose(ds, { file: 's', seed: 0, train: true, workers: 0, replicates: 0, signal: { aborted: true } });

@@ -4,8 +4,9 @@
  * of every sample around its cluster mean, and the top of the pooled within-cluster covariance
  * spectrum by Lanczos (matrix-free: nothing d×d or N×N is formed).
  *
- * Cost: 2 passes for the sums and residuals, 2 passes per Lanczos step, 1 pass for the spread
- * along the top direction; memory O(groups·d + steps·d + N).
+ * Cost: 2 passes for the sums and residuals, 1 pass per Lanczos step (split over worker threads
+ * when asked), 1 pass each for the start vector and the spread along the top direction; memory
+ * O(groups·d + steps·d + N), plus a shared copy of the features when workers are used.
  *
  * Every sample is put into one of G random groups of its cluster (seeded, by sample index), so
  * that the bootstrap of estimates.ts can resample groups instead of samples: a replicate then
@@ -14,6 +15,7 @@
 import type { PreferenceSet } from '../../data/dataset.ts';
 import { createStream } from '../../data/rng.ts';
 import type { ClusterAssignment } from './clusters.ts';
+import { CovarianceProduct } from './covarianceProduct.ts';
 import { lanczosTop, type LanczosResult } from './lanczos.ts';
 
 /**
@@ -81,8 +83,9 @@ export interface ClusterStatistics {
 /**
  * Computes {@link ClusterStatistics} for a training set grouped by `clusters` (see clusters.ts).
  * @param seed seeds the bootstrap groups and the Lanczos start vector (results depend on nothing else).
+ * @param workers worker threads for the Lanczos products (covarianceProduct.ts; results identical for every number).
  */
-export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignment, seed: number): ClusterStatistics {
+export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignment, seed: number, workers = 0): ClusterStatistics {
   const { n: N, d, features: X } = set;
   const C = 2 * clusters.K;
   const sizes = Float64Array.from(clusters.sizes);
@@ -179,50 +182,6 @@ export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignmen
   // --- Lanczos on the pooled within-cluster covariance Σ̂ = Σ_i ε_i ε_iᵀ / (N - 2K) --------------
   const dof = Math.max(1, N - C);
   const muDot = new Float64Array(C);
-  const coef = new Float64Array(C);
-  const apply = (v: Float64Array, out: Float64Array): void => {
-    out.fill(0);
-    coef.fill(0);
-    for (let a = 0; a < C; a++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += means[a * d + k] * v[k];
-      muDot[a] = s;
-    }
-    // Four rows at a time: v and out are read once per four rows (V8 does not vectorise; this
-    // is memory traffic and loop overhead saved, about 2-3x the plain loop).
-    let i = 0;
-    for (; i + 3 < N; i += 4) {
-      const r0 = i * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < d; k++) {
-        const vk = v[k];
-        s0 += X[r0 + k] * vk;
-        s1 += X[r1 + k] * vk;
-        s2 += X[r2 + k] * vk;
-        s3 += X[r3 + k] * vk;
-      }
-      const a0 = cl[i], a1 = cl[i + 1], a2 = cl[i + 2], a3 = cl[i + 3];
-      const w0 = s0 - muDot[a0], w1 = s1 - muDot[a1], w2 = s2 - muDot[a2], w3 = s3 - muDot[a3];
-      coef[a0] += w0;
-      coef[a1] += w1;
-      coef[a2] += w2;
-      coef[a3] += w3;
-      for (let k = 0; k < d; k++) out[k] += w0 * X[r0 + k] + w1 * X[r1 + k] + w2 * X[r2 + k] + w3 * X[r3 + k];
-    }
-    for (; i < N; i++) {
-      const row = i * d, a = cl[i];
-      let s = 0;
-      for (let k = 0; k < d; k++) s += X[row + k] * v[k];
-      const w = s - muDot[a];
-      coef[a] += w;
-      for (let k = 0; k < d; k++) out[k] += w * X[row + k];
-    }
-    for (let a = 0; a < C; a++) {
-      const w = coef[a];
-      for (let k = 0; k < d; k++) out[k] -= w * means[a * d + k];
-    }
-    for (let k = 0; k < d; k++) out[k] /= dof;
-  };
   // Start vector Σ_i z_i ε_i: a combination of the residuals, so it rotates and scales with the
   // data and the Ritz values are invariant under rotations and rescalings of the features.
   const start = new Float64Array(d);
@@ -231,7 +190,13 @@ export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignmen
     const w = z.normal(), row = i * d, mu = cl[i] * d;
     for (let k = 0; k < d; k++) start[k] += w * (X[row + k] - means[mu + k]);
   }
-  const spectrum = lanczosTop(apply, d, start, Math.min(LANCZOS_STEPS, dof));
+  const product = new CovarianceProduct(X, N, d, cl, means, C, dof, workers);
+  let spectrum: LanczosResult;
+  try {
+    spectrum = lanczosTop((v, out) => product.apply(v, out), d, start, Math.min(LANCZOS_STEPS, dof));
+  } finally {
+    product.dispose();
+  }
 
   // --- pass 3: spread along the top direction ------------------------------------------------------
   const u = spectrum.topVector;

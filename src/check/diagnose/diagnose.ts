@@ -31,7 +31,7 @@ export interface DiagnoseOptions {
   readonly split?: number;
   /** Run the training section (flow to τ_1 and the authors' preset). */
   readonly train: boolean;
-  /** Worker threads for training (results do not depend on it). */
+  /** Worker threads for the Lanczos products and for training (results do not depend on it). */
   readonly workers: number;
   /** Bootstrap replicates (default {@link BOOTSTRAP_REPLICATES}). */
   readonly replicates?: number;
@@ -104,7 +104,7 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
     lap = now;
   };
   phase('concepts');
-  const st = clusterStatistics(train, clusters, opts.seed);
+  const st = clusterStatistics(train, clusters, opts.seed, opts.workers);
   phase('passes and Lanczos');
   const e = diagnoseEstimates(st, opts.seed, opts.replicates ?? BOOTSTRAP_REPLICATES);
   phase('estimates and bootstrap');

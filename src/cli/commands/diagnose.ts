@@ -95,7 +95,7 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     .option('--seed <int>', 'seed of the bootstrap, the Lanczos start, the cosine pairs and --split (default 0)')
     .option('--split <fraction>', 'hold out this fraction of every cluster as the test set (the authors used 0.1)')
     .option('--no-train', 'statistics only: skip the flow to τ_1 and the authors\' preset')
-    .option('--workers <n>', 'worker threads for training (default: all cores; results identical for every n)')
+    .option('--workers <n>', 'worker threads for the Lanczos products and training (default: all cores; results identical for every n)')
     .option('--bootstrap <n>', 'bootstrap replicates for the standard errors (default 200; 0 = none)')
     .option('--json', 'print one JSON object (schemaVersion 1)')
     .option('--out <dir>', 'write diagnose.json, report.txt and the SVG charts into this directory (atomically)')

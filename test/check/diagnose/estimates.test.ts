@@ -168,6 +168,19 @@ describe('anisotropy and tails', () => {
   });
 });
 
+describe('worker threads', () => {
+  it('the Lanczos products give bit-identical results on 0, 1 and 2 workers', () => {
+    // N·d = 2000·2100 > PARALLEL_MIN_ENTRIES, so the workers are really used.
+    const ds = syntheticDataset({ K: 2, Q: 500, d: 2100, v: 0.05, lb: 0.4, seed: 51, anisotropy: 20 });
+    const clusters = identifyClusters(ds.train, 'synthetic');
+    const [a, b, c] = [0, 1, 2].map((w) => clusterStatistics(ds.train, clusters, 3, w).spectrum);
+    for (const other of [b, c]) {
+      expect([...other.values]).toEqual([...a.values]);
+      expect([...other.topVector]).toEqual([...a.topVector]);
+    }
+  });
+});
+
 describe('lanczos', () => {
   it('finds the top eigenvalues of a diagonal operator', () => {
     const dim = 200;

@@ -30,6 +30,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['explore', async () => (await import('./commands/explore.ts')).registerExplore],
   ['merge', async () => (await import('./commands/merge.ts')).registerMerge],
   ['law', async () => (await import('./commands/law.ts')).registerLaw],
+  ['diagnose', async () => (await import('./commands/diagnose.ts')).registerDiagnose],
   ['replay', async () => (await import('./commands/replay.ts')).registerReplay],
   ['backends', async () => (await import('./commands/backends.ts')).registerBackends],
 ];

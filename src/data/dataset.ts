@@ -18,6 +18,8 @@ export interface PreferenceSet {
   readonly rejected: Int32Array;
   /** Cluster index per sample when drawn from a ClusterConfig: 2k for C_{k,+}, 2k+1 for C_{k,-}. */
   readonly cluster?: Int32Array;
+  /** Concept id per sample (real data: which value/topic a prompt belongs to), when the file gives one. */
+  readonly concept?: Int32Array;
   /** Optional reference log-probabilities ln pi_0(w_i|x_i), ln pi_0(l_i|x_i) (real data). */
   readonly refChosenLogp?: Float64Array;
   readonly refRejectedLogp?: Float64Array;

@@ -10,6 +10,9 @@
  * - optional, both or neither: `test_ref_chosen_logp`, `test_ref_rejected_logp` (length M, float);
  * - optional: `cluster` (length N), `test_cluster` (length M), integer cluster ids as written
  *   by the sampler (2k for C_{k,+}, 2k+1 for C_{k,-}).
+ * - optional: `concept` (length N), `test_concept` (length M), integer concept ids (which value
+ *   or topic each prompt belongs to; `dpocheck diagnose` needs them when every concept has the
+ *   same response pair).
  * Any other npz member or JSON key is ignored without error: exports often carry extra arrays
  * (labels, ids, metadata), and a typo in an optional name shows up as that array being absent.
  *
@@ -40,10 +43,12 @@ export const DATASET_ARRAY_NAMES = [
   'ref_chosen_logp',
   'ref_rejected_logp',
   'cluster',
+  'concept',
   'test_features',
   'test_chosen',
   'test_rejected',
   'test_cluster',
+  'test_concept',
   'test_ref_chosen_logp',
   'test_ref_rejected_logp',
 ] as const;
@@ -72,10 +77,12 @@ export const DatasetJsonSchema = z.object({
   ref_chosen_logp: numberArray.optional(),
   ref_rejected_logp: numberArray.optional(),
   cluster: numberArray.optional(),
+  concept: numberArray.optional(),
   test_features: matrix.optional(),
   test_chosen: numberArray.optional(),
   test_rejected: numberArray.optional(),
   test_cluster: numberArray.optional(),
+  test_concept: numberArray.optional(),
   test_ref_chosen_logp: numberArray.optional(),
   test_ref_rejected_logp: numberArray.optional(),
 });
@@ -160,6 +167,7 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
     features: f.values,
     ...tokens('chosen', 'rejected', f.n),
     ...(get('cluster') !== undefined ? { cluster: toInt32(vectorOf('cluster', f.n, 'int')) } : {}),
+    ...(get('concept') !== undefined ? { concept: toInt32(vectorOf('concept', f.n, 'int')) } : {}),
     ...(present(['ref_chosen_logp', 'ref_rejected_logp'])
       ? { refChosenLogp: vectorOf('ref_chosen_logp', f.n, 'float'), refRejectedLogp: vectorOf('ref_rejected_logp', f.n, 'float') }
       : {}),
@@ -182,12 +190,13 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
       features: t.values,
       ...tokens('test_chosen', 'test_rejected', t.n),
       ...(get('test_cluster') !== undefined ? { cluster: toInt32(vectorOf('test_cluster', t.n, 'int')) } : {}),
+      ...(get('test_concept') !== undefined ? { concept: toInt32(vectorOf('test_concept', t.n, 'int')) } : {}),
       ...(present(['test_ref_chosen_logp', 'test_ref_rejected_logp'])
         ? { refChosenLogp: vectorOf('test_ref_chosen_logp', t.n, 'float'), refRejectedLogp: vectorOf('test_ref_rejected_logp', t.n, 'float') }
         : {}),
     };
   } else {
-    for (const name of ['test_cluster', 'test_ref_chosen_logp', 'test_ref_rejected_logp'] as const) {
+    for (const name of ['test_cluster', 'test_concept', 'test_ref_chosen_logp', 'test_ref_rejected_logp'] as const) {
       if (get(name) !== undefined) fail(where(name), 'present without test_features');
     }
   }
@@ -260,6 +269,7 @@ export function encodeNpzDataset(dataset: Dataset, compressed: boolean): Uint8Ar
     arrays.set(`${prefix}chosen`, ints(s.chosen));
     arrays.set(`${prefix}rejected`, ints(s.rejected));
     if (s.cluster !== undefined) arrays.set(`${prefix}cluster`, ints(s.cluster));
+    if (s.concept !== undefined) arrays.set(`${prefix}concept`, ints(s.concept));
     if (s.refChosenLogp !== undefined && s.refRejectedLogp !== undefined) {
       arrays.set(`${prefix}ref_chosen_logp`, encodeNpy(s.refChosenLogp, [s.n]));
       arrays.set(`${prefix}ref_rejected_logp`, encodeNpy(s.refRejectedLogp, [s.n]));
@@ -279,6 +289,7 @@ export function encodeJsonDataset(dataset: Dataset): string {
     out[`${prefix}chosen`] = Array.from(s.chosen);
     out[`${prefix}rejected`] = Array.from(s.rejected);
     if (s.cluster !== undefined) out[`${prefix}cluster`] = Array.from(s.cluster);
+    if (s.concept !== undefined) out[`${prefix}concept`] = Array.from(s.concept);
     if (s.refChosenLogp !== undefined && s.refRejectedLogp !== undefined) {
       out[`${prefix}ref_chosen_logp`] = Array.from(s.refChosenLogp);
       out[`${prefix}ref_rejected_logp`] = Array.from(s.refRejectedLogp);

@@ -23,6 +23,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const SIM_OUT = path.join(tmp, 'simulate-out.json');
 const VERIFY_OUT = path.join(tmp, 'reports');
 const VERIFY_STORE = path.join(tmp, 'store');
+const DIAGNOSE_OUT = path.join(tmp, 'diagnose-out');
 
 /**
  * Runs fuzz properties deterministically. Budget: each property is bounded in runs so that the
@@ -53,6 +54,7 @@ async function expectUsageError(argv: readonly string[]): Promise<void> {
   expect(existsSync(SIM_OUT), context).toBe(false);
   expect(existsSync(VERIFY_OUT), context).toBe(false);
   expect(existsSync(VERIFY_STORE), context).toBe(false);
+  expect(existsSync(DIAGNOSE_OUT), context).toBe(false);
 }
 
 // --- junk values ----------------------------------------------------------------------------------
@@ -157,6 +159,12 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     ],
   },
 
+  diagnose: {
+    base: ['diagnose', '--data', path.join(ROOT, 'fixtures', 'datasets', 'llm_like.npz'), '--no-train', '--bootstrap', '0', '--out', DIAGNOSE_OUT],
+    flags: { '--seed': junk.seed, '--split': junk.unit, '--workers': junk.int0, '--bootstrap': junk.int0 },
+    required: ['--data'],
+    known: ['data', 'seed', 'split', 'train', 'no-train', 'workers', 'bootstrap', 'json', 'out'],
+  },
   simulate: {
     base: ['simulate', ...SIM_BASE],
     flags: {

@@ -227,7 +227,7 @@ export function registerExplore(program: Command, ctx: CommandContext): void {
 }
 
 /** Files and folders an explore run writes into its directory (removed by --force). */
-const RUN_OUTPUTS = ['state.json', 'findings.json', 'findings.md', 'charts', 'counterexamples', 'errors'];
+const RUN_OUTPUTS = ['state.json', 'findings.json', 'findings.md', 'index.html', 'charts', 'counterexamples', 'errors'];
 
 /**
  * Checks a new run's directory before any work: it must not be a file, and must not hold a run

@@ -22,8 +22,8 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Dataset, PreferenceSet } from './dataset.ts';
 import { InvalidInputError } from '../theory/errors.ts';
-import { encodeNpy, readNpz, writeNpz } from './npz.ts';
-import type { NpyKind } from './npz.ts';
+import { encodeNpy, readNpzBytes, readNpzFile, writeNpz } from './npz.ts';
+import type { NpyArray, NpyKind, NpyValues } from './npz.ts';
 
 /** File formats {@link saveDataset} writes: npz stored (np.savez), npz deflated (np.savez_compressed), JSON. */
 export type DatasetFormat = 'npz' | 'npz-compressed' | 'json';
@@ -51,7 +51,8 @@ type ArrayName = (typeof DATASET_ARRAY_NAMES)[number];
 /** An array as both readers hand it to validation: values in C order, its shape and element kind ('json' numbers carry no kind). */
 interface RawArray {
   readonly shape: readonly number[];
-  readonly values: Float64Array;
+  /** Float32Array for a float32 file (kept as is for features; widened for the short vectors). */
+  readonly values: NpyValues;
   readonly kind: NpyKind | 'json';
 }
 
@@ -100,7 +101,7 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
   const where = (name: string) => `${file}[${name}]`;
   const need = (name: ArrayName): RawArray => get(name) ?? fail(where(name), 'required array is missing');
 
-  const matrixOf = (name: ArrayName, d?: number): { n: number; d: number; values: Float64Array } => {
+  const matrixOf = (name: ArrayName, d?: number): { n: number; d: number; values: NpyValues } => {
     const a = need(name);
     if (a.kind !== 'f' && a.kind !== 'json') fail(where(name), `must be float64 or float32, got an integer array`);
     if (a.shape.length !== 2) fail(where(name), `must be 2-dimensional (N×d), got shape ${pyShape(a.shape)}`);
@@ -121,7 +122,7 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
     if (kind === 'float' && (a.kind === 'i' || a.kind === 'u')) fail(where(name), 'must be a float array, got integers');
     if (a.shape.length !== 1) fail(where(name), `must be 1-dimensional, got shape ${pyShape(a.shape)}`);
     if (a.shape[0] !== n) fail(where(name), `has length ${a.shape[0]} but there are ${n} samples`);
-    const v = a.values;
+    const v = a.values instanceof Float64Array ? a.values : Float64Array.from(a.values);
     for (let i = 0; i < n; i++) {
       const x = v[i];
       if (!Number.isFinite(x)) fail(where(name), `value ${x} at index ${i} is not finite`);
@@ -194,7 +195,10 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
  * @throws InvalidInputError on any corrupt, malformed or invalid content.
  */
 export function parseNpzDataset(bytes: Uint8Array, file: string): Dataset {
-  const arrays = readNpz(bytes, file, DATASET_ARRAY_NAMES);
+  return assembleNpz(readNpzBytes(bytes, file, DATASET_ARRAY_NAMES), file);
+}
+
+function assembleNpz(arrays: Map<string, NpyArray<NpyValues>>, file: string): Dataset {
   return assemble((name) => arrays.get(name), file);
 }
 
@@ -292,6 +296,8 @@ function formatOf(path: string): 'npz' | 'json' | undefined {
 export function loadDataset(path: string): Dataset {
   const format = formatOf(path);
   if (format === undefined) fail(path, 'unknown dataset extension (expected .npz or .json)');
+  // An .npz is read by offset, each array once into its final typed array (never the whole file).
+  if (format === 'npz') return assembleNpz(readNpzFile(path, DATASET_ARRAY_NAMES), path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -299,7 +305,6 @@ export function loadDataset(path: string): Dataset {
     const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
     return fail(path, `cannot read file (${code})`);
   }
-  if (format === 'npz') return parseNpzDataset(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Dataset, PreferenceSet } from '../src/data/dataset.ts';
+import type { Dataset, FeatureMatrix, PreferenceSet } from '../src/data/dataset.ts';
 import { activeRows } from '../src/sim/backend.ts';
 import { createReferenceBackend } from '../src/sim/referenceBackend.ts';
 import { simulate } from '../src/sim/simulate.ts';
@@ -46,9 +46,9 @@ const SIZES: Size[] = quick
   ? [{ K: 4, Q: 100, d: 400 }]
   : [{ K: 4, Q: 226, d: 1130 }, { K: 16, Q: 452, d: 2260 }, { K: 16, Q: 904, d: 4520 }];
 
-/** Copies a Float64Array into a SharedArrayBuffer so workers use it in place. */
-function toShared(a: Float64Array): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+/** Copies features into a SharedArrayBuffer (as `loadDataset` reads them) so workers use them in place; `f32` rounds to float32 storage. */
+function toShared(a: FeatureMatrix, f32 = false): FeatureMatrix {
+  const out = f32 ? new Float32Array(new SharedArrayBuffer(4 * a.length)) : new Float64Array(new SharedArrayBuffer(8 * a.length));
   out.set(a);
   return out;
 }
@@ -137,11 +137,6 @@ function hasNumpy(): boolean {
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toPrecision(digits) : '—');
 
-/** Rounds every feature to float32 in place (as exported from PyTorch); stays a float64 array. */
-function roundToFloat32(a: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]!);
-}
-
 /** One table row: the measurements above for one dataset, stored as `storage` by the backend. */
 async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolean): Promise<string> {
   const N = 2 * s.K * s.Q;
@@ -152,8 +147,7 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
   probe.dispose();
   const f32 = storage === 'float32';
   // What the kernel streams: the stored matrix (float32 copy or the float64 features).
-  const stored = f32 ? new Float32Array(new SharedArrayBuffer(4 * n * d)) : ds.train.features;
-  if (f32) stored.set(ds.train.features);
+  const stored = ds.train.features;
   const bytes = stored.BYTES_PER_ELEMENT * n * d;
   const flops = 6 * n * d;
   const stream1 = streamOne(stored);
@@ -180,7 +174,7 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
     const dir0 = mkdtempSync(join(tmpdir(), 'dpocheck-bench-'));
     try {
       // float32-exact data goes to numpy as the float32 file a PyTorch user would have.
-      writeNpy(join(dir0, 'features.npy'), f32 ? stored : ds.train.features, [n, d]);
+      writeNpy(join(dir0, 'features.npy'), stored, [n, d]);
       writeNpy(join(dir0, 'chosen.npy'), ds.train.chosen, [n]);
       writeNpy(join(dir0, 'rejected.npy'), ds.train.rejected, [n]);
       const out = execFileSync('python3', [join(import.meta.dirname, 'bench_numpy.py'), dir0, String(BETA), String(TAU), String(tau1), String(RTOL), String(ATOL)], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -216,8 +210,8 @@ async function main(): Promise<void> {
     const ds = await makeData(s);
     const genSeconds = (performance.now() - t0) / 1000;
     rows.push(await measure(s, ds, genSeconds, numpyOk));
-    roundToFloat32(ds.train.features);
-    rows.push(await measure(s, ds, genSeconds, numpyOk));
+    const ds32 = { ...ds, train: { ...ds.train, features: toShared(ds.train.features, true) } };
+    rows.push(await measure(s, ds32, genSeconds, numpyOk));
   }
   console.log(`\nrtol ${RTOL}, atol ${ATOL}, β = ${BETA}, τ = ${TAU}, workers = ${workers}; ${new Date().toISOString().slice(0, 10)}`);
   console.log('Storage float32-exact: the same features rounded to float32 (as PyTorch exports them); the backend stores them as float32 and');

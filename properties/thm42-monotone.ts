@@ -11,6 +11,7 @@ import { cachedTrajectory, configLabels, configShape, theorem42Arb, theorem42Vac
 
 export const thm42Monotone = defineClaim<ClusterConfig>({
   id: 'thm42-monotone',
+  explorable: true,
   title: 'every training margin r_i(t) increases on [0, τ_1]',
   section: 'THEORY.md §4, Theorem 4.2 (proof)',
   edition: 'v5-main',

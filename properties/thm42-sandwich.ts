@@ -23,6 +23,7 @@ export function makeSandwichClaim(bounds: SandwichBounds = trainingMarginSandwic
     section: 'THEORY.md §4, Theorem 4.2',
     edition: 'v5-main',
     expectation: 'holds',
+    explorable: true,
     seedGroup: 'thm42',
     generator: 'configurations meeting every v5 condition (validConfigArb), 1 in 5–6 from the non-vacuous branch (Q >= 1.4e5, K <= 2)',
     measures: 'every r_i(t) on 16 grid times and every accepted DOPRI5 step in (0, τ_1]',

@@ -88,6 +88,12 @@ export interface Claim<T = unknown> {
   readonly seedGroup?: string;
   /** Optional coverage requirements checked over all inputs of a run. */
   readonly coverage?: CoverageRequirement;
+  /**
+   * Whether `dpocheck explore` can judge this claim on configurations that break the theorems'
+   * conditions: its input is a ClusterConfig and its trial records `detail.conclusionHeld`.
+   * Default false.
+   */
+  readonly explorable?: boolean;
 }
 
 /** Identity helper that gives a claim literal its type. */

@@ -63,25 +63,11 @@ export { DIAGRAMS, DIAGRAM_IDS } from './explore/diagrams.ts';
 export { searchConclusionFailure, shrinkFailure, mutateConfig, breaksOnly, keyedSeed } from './explore/target.ts';
 
 /**
- * The theorem claims whose input is a ClusterConfig and whose trial records
- * `detail.conclusionHeld`: the ones the explorer can judge on broken configurations.
- * `certificate-implies-sandwich` is an implication that cannot fail without a bug: a control.
- */
-/**
  * How many fair shares of the remaining time one work item may use. Ours: most items resolve in
  * a fraction of their share (a frontier far from the edge), so a cap of 3 lets the slow ones
  * (failure rate near p) finish while every later item still gets at least a third of its share.
  */
 export const ITEM_SHARE_CAP = 3;
-
-export const EXPLORABLE_CLAIM_IDS = [
-  'thm42-sandwich',
-  'thm42-window',
-  'thm42-monotone',
-  'thm43-generalization',
-  'appendixC-sandwich',
-  'certificate-implies-sandwich',
-] as const;
 
 /** Claims explored when none are named: Theorem 4.2's band and window and Theorem 4.3's bound. */
 export const DEFAULT_EXPLORE_CLAIMS = ['thm42-sandwich', 'thm42-window', 'thm43-generalization'] as const;

@@ -16,7 +16,7 @@
  *   result.status;   // 'found'
  *   result.ci;       // e.g. [2.09, 2.31]: the frontier lies here at about 95% confidence
  */
-import seedrandom from 'seedrandom';
+import { deriveSeed } from '../data/rng.ts';
 import { InvalidInputError, requireFinite, requireInt, requirePositive } from '../theory/errors.ts';
 import { clopperPearson, type BinomialCount, type Interval } from './statistics.ts';
 
@@ -156,7 +156,7 @@ export const DEFAULT_RESOLUTION_FRACTION = 1 / 32;
  * measured and a resumed probe continues exactly where it stopped.
  */
 export function probeSeed(seed: number, m: number, offset: number): number {
-  return seedrandom(`frontier/${seed}/${m}/${offset}`).int32() >>> 0;
+  return deriveSeed(`frontier/${seed}/${m}/${offset}`);
 }
 
 /** Decides a probe against p: 'above' when its interval is at or above p, 'below' when under. */

@@ -13,6 +13,7 @@
 import { parse, resetSVGDefIds, View, Error as VEGA_LOG_ERROR } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { InvalidInputError, requireFinite } from '../theory/errors.ts';
+import { formatNumber } from './format.ts';
 
 /** Options of every renderer. */
 export interface RenderOptions {
@@ -114,8 +115,8 @@ function span(values: readonly number[]): number {
 }
 
 /** A short, stable label for a number (4 significant digits, no trailing zeros). */
-function formatNumber(v: number): string {
-  return String(Number(v.toPrecision(4)));
+function chartNumber(v: number): string {
+  return formatNumber(v, { digits: 4, trim: true });
 }
 
 function base(title: string | undefined) {
@@ -294,7 +295,7 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
   const positive = values.filter((v) => v > 0);
   const floor = positive.length > 0 ? Math.min(...positive) / 2 : 1e-6;
   const shown = (v: number): number => (logY ? Math.max(v, floor) : v);
-  const kLabel = (K: number | undefined): string => (K === undefined ? 'bound' : `K = ${formatNumber(K)}`);
+  const kLabel = (K: number | undefined): string => (K === undefined ? 'bound' : `K = ${chartNumber(K)}`);
   const points = input.points.map((p) => ({
     Q: p.Q,
     series: kLabel(p.K),
@@ -316,7 +317,7 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
   } as const;
   const yScale = logY ? { type: 'log' } : { zero: true };
   const colour = { field: 'series', type: 'nominal', title: 'K', sort: series } as const;
-  const yTitle = logY && values.some((v) => v === 0) ? `test error R(P) (0 drawn at ${formatNumber(floor)})` : 'test error R(P)';
+  const yTitle = logY && values.some((v) => v === 0) ? `test error R(P) (0 drawn at ${chartNumber(floor)})` : 'test error R(P)';
   const layers: unknown[] = [
     {
       data: { values: bounds },
@@ -432,7 +433,7 @@ export interface HeatmapInput {
 }
 
 function axisLabels(values: ReadonlyArray<number | string>): { labels: string[]; label: (v: number | string) => string } {
-  const label = (v: number | string): string => (typeof v === 'number' ? formatNumber(v) : v);
+  const label = (v: number | string): string => (typeof v === 'number' ? chartNumber(v) : v);
   const unique = [...new Set(values)];
   const numeric = unique.every((v) => typeof v === 'number');
   const sorted = numeric ? [...(unique as number[])].sort((a, b) => a - b) : unique;
@@ -552,7 +553,7 @@ export function frontierSpec(input: FrontierChartInput): TopLevelSpec {
       ],
     },
     {
-      data: { values: [{ p, label: `p = ${formatNumber(p * 100)}%` }] },
+      data: { values: [{ p, label: `p = ${chartNumber(p * 100)}%` }] },
       layer: [
         { mark: { type: 'rule', color: '#de2d26', strokeDash: [4, 3] }, encoding: { y: { ...y, field: 'p' } } },
         {
@@ -564,7 +565,7 @@ export function frontierSpec(input: FrontierChartInput): TopLevelSpec {
   );
   if (input.frontier != null) {
     layers.push({
-      data: { values: [{ m: requireFinite('frontier', input.frontier), label: `frontier ≈ ${formatNumber(input.frontier)}` }] },
+      data: { values: [{ m: requireFinite('frontier', input.frontier), label: `frontier ≈ ${chartNumber(input.frontier)}` }] },
       layer: [
         { mark: { type: 'rule', color: '#e6550d' }, encoding: { x } },
         {

@@ -10,12 +10,12 @@ import writeFileAtomic from 'write-file-atomic';
 import type { Findings, FrontierFinding } from '../check/explore.ts';
 import { departureAxis } from '../data/breaking.ts';
 import { frontierChart, heatmapChart } from './charts.ts';
-import { fmt, markdownTable, table } from './format.ts';
+import { fmt, formatNumber, markdownTable, table } from './format.ts';
 
 /** Three significant digits: enough to read a frontier off a table whose CI is wider than that. */
 function num(x: number | null | undefined): string {
   if (x === null || x === undefined) return '—';
-  return Number.isInteger(x) ? String(x) : x.toPrecision(3);
+  return formatNumber(x, { digits: 3, integersBelow: Number.POSITIVE_INFINITY });
 }
 
 /** The frontier cell of a row: "m [lo, hi]", "> hi", "<= lo" or a status. */

@@ -7,7 +7,7 @@
  *
  * ΔW holds only the rows of the tokens that occur (`ActiveRows` of `../backend.ts`); B problems
  * are stacked by giving each its own block of rows and offsetting its row indices, so one
- * program runs B configurations (the batching of issue 6). Only gathers, a scatter and
+ * program runs B configurations (batched descent). Only gathers, a scatter and
  * elementwise ops are used: O(M·d) per evaluation, no transposed matMul (slow on wasm), and every
  * kernel exists on cpu, wasm and webgpu (wasm has no UnsortedSegmentSum, hence ScatterNd, which
  * sums duplicate indices).

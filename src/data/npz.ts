@@ -15,7 +15,10 @@
 import { zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { crc32, inflateRawSync } from 'node:zlib';
+import { workerModule } from './workerUrl.ts';
+import type { InflateJob } from './inflateWorker.ts';
 import { InvalidInputError } from '../theory/errors.ts';
 
 /** The .npy magic string: \x93NUMPY. */
@@ -389,6 +392,8 @@ const READ_CHUNK = 1 << 30;
  */
 interface ByteSource {
   readonly size: number;
+  /** The file behind the source, if any (large deflated members are then inflated from it by a worker). */
+  readonly path?: string;
   /** Bytes [offset, offset + length) clipped to the source (a view when in memory). */
   read(offset: number, length: number): Uint8Array;
   /** Fills `target` with the bytes from `offset`; throws when the source ends first. */
@@ -406,7 +411,7 @@ function memorySource(bytes: Uint8Array): ByteSource {
   };
 }
 
-function fileSource(fd: number, size: number, where: string): ByteSource {
+function fileSource(fd: number, size: number, where: string, path: string): ByteSource {
   const readInto = (offset: number, target: Uint8Array): void => {
     for (let done = 0; done < target.length; ) {
       let n: number;
@@ -421,6 +426,7 @@ function fileSource(fd: number, size: number, where: string): ByteSource {
   };
   return {
     size,
+    path,
     read: (offset, length) => {
       const out = new Uint8Array(Math.max(0, Math.min(size, offset + length) - offset));
       readInto(offset, out);
@@ -611,6 +617,9 @@ function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'k
       return { descr: header.descr, kind: header.kind, shape: header.shape, values };
     }
     member = src.read(start, entry.size);
+  } else if (entry.method === 8 && src.path !== undefined && entry.size >= workerInflateMinBytes) {
+    // CRC-checked by the worker as it inflates.
+    return decodeNpy(inflateInWorker(src.path, start, entry, here), named, float32, true);
   } else if (entry.method === 8) {
     const raw = src.read(start, entry.compSize);
     try {
@@ -626,6 +635,64 @@ function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'k
   }
   if (crc32(member) >>> 0 !== entry.crc) fail(here, 'CRC-32 mismatch (file is corrupt)');
   return decodeNpy(member, named, float32, entry.method === 8);
+}
+
+/**
+ * Smallest deflated member inflated by a worker thread streaming from the file. Ours: below
+ * this the compressed bytes are small enough to hold next to the output, and the worker's
+ * start-up (tens of milliseconds compiled, more from the TypeScript sources) would dominate.
+ */
+export const WORKER_INFLATE_MIN_BYTES = 64 * 2 ** 20;
+/** The threshold in force (tests lower it to exercise the worker on small files). */
+let workerInflateMinBytes = WORKER_INFLATE_MIN_BYTES;
+
+/** Sets the smallest deflated member inflated by a worker (testing hook); returns the previous value. */
+export function setWorkerInflateMinBytes(bytes: number): number {
+  const previous = workerInflateMinBytes;
+  workerInflateMinBytes = bytes;
+  return previous;
+}
+/** A worker that reports no progress for this long is taken as dead (e.g. it failed to load). */
+const WORKER_STALL_MS = 120_000;
+
+/**
+ * Inflates a deflated member from the file into a SharedArrayBuffer of exactly its size, with
+ * node:zlib's streaming inflate on a worker thread (inflateWorker.ts) while this thread blocks in
+ * `Atomics.wait`: the compressed bytes are never held whole, and the data needs no second copy
+ * (the array views it, and the reference backend's workers use it in place).
+ */
+function inflateInWorker(path: string, start: number, entry: ZipEntry, here: string): Uint8Array {
+  const out = new SharedArrayBuffer(entry.size);
+  const statusBuffer = new SharedArrayBuffer(24);
+  const status = new Int32Array(statusBuffer, 0, 4);
+  const { port1, port2 } = new MessageChannel();
+  const job: InflateJob = { path, start, compSize: entry.compSize, out, status: statusBuffer, port: port2 };
+  const worker = new Worker(workerModule(import.meta.url, 'inflateWorker'), { workerData: job, transferList: [port2] });
+  try {
+    let progress = -1;
+    let lastChange = Date.now();
+    while (Atomics.load(status, 0) === 0) {
+      Atomics.wait(status, 0, 0, 1000);
+      const now = Atomics.load(status, 1);
+      if (now !== progress) {
+        progress = now;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > WORKER_STALL_MS) {
+        return fail(here, 'corrupt deflate stream (the inflating worker stopped making progress)');
+      }
+    }
+    if (Atomics.load(status, 0) !== 1) {
+      const message = receiveMessageOnPort(port1)?.message;
+      return fail(here, `corrupt deflate stream (${String(message ?? 'inflate failed')})`);
+    }
+    const written = new Float64Array(statusBuffer, 16, 1)[0];
+    if (written !== entry.size) fail(here, `corrupt deflate stream (inflated to ${written} bytes, expected ${entry.size})`);
+    if (Atomics.load(status, 2) >>> 0 !== entry.crc) fail(here, 'CRC-32 mismatch (file is corrupt)');
+    return new Uint8Array(out);
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
 }
 
 /** Reads the wanted members of an archive from any byte source (see {@link readNpz}). */
@@ -687,7 +754,7 @@ export function readNpzFile(path: string, wanted: readonly string[], where = pat
     } catch (e) {
       return fail(where, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    return readNpzSource(fileSource(fd, size, where), where, wanted, 'keep');
+    return readNpzSource(fileSource(fd, size, where, path), where, wanted, 'keep');
   } finally {
     closeSync(fd);
   }

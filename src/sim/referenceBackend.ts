@@ -25,7 +25,7 @@ import { registerBackend } from './backend.ts';
 import type { FeatureMatrix } from '../data/dataset.ts';
 import { kernelFor, LOSS_CODE, reduceBlocks, type BlockKernel } from './kernel.ts';
 import { CMD, CTRL, type ReferenceWorkerData } from './referenceProtocol.ts';
-import { workerModule } from './workerUrl.ts';
+import { workerModule } from '../data/workerUrl.ts';
 
 /**
  * Samples per block. Ours: large enough that the per-block bookkeeping (one partial per touched

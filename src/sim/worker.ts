@@ -1,7 +1,7 @@
 /**
  * Worker thread of the 'reference' backend: waits on a shared control word, evaluates its share
  * of the fixed sample blocks with the same kernel as the main thread (kernel.ts), and reports
- * back through Atomics. Started by referenceBackend.ts through workerUrl.ts; posts one message
+ * back through Atomics. Started by referenceBackend.ts through data/workerUrl.ts; posts one message
  * when it is ready.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -88,3 +88,30 @@ describe('readNpzFile / loadDataset (.npz read by offset into the final array)',
     expect(readNpz(zip, 'a.npz', ['features']).get('features')!.values).toBeInstanceOf(Float64Array);
   });
 });
+
+describe('large deflated members (inflated by a worker thread streaming from the file)', () => {
+  it('gives the same arrays as the in-memory inflate, in shared memory, and still detects corruption', async () => {
+    const { setWorkerInflateMinBytes } = await import('../../src/data/npz.ts');
+    const previous = setWorkerInflateMinBytes(1);
+    try {
+      for (const Type of [Float32Array, Float64Array]) {
+        const path = join(tmp, `big-${Type.name}.npz`);
+        const bytes = archive(Type.from(VALUES), true);
+        writeFileSync(path, bytes);
+        const ds = loadDataset(path);
+        expect(ds.train.features).toBeInstanceOf(Type);
+        expect(ds.train.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(ds.train.features)).toEqual(VALUES);
+        expect(Array.from(ds.train.rejected)).toEqual([1, 3]);
+        // Flip a bit inside the compressed features: the worker's inflate or its CRC catches it.
+        const bad = bytes.slice();
+        const npyStart = Buffer.from(bytes).indexOf(Buffer.from('features.npy')) + 'features.npy'.length;
+        bad[npyStart + 40] ^= 0x04;
+        writeFileSync(path, bad);
+        expect(() => loadDataset(path)).toThrow(/big-\w+\.npz\[features\.npy\]: (CRC-32 mismatch|corrupt deflate stream)/);
+      }
+    } finally {
+      setWorkerInflateMinBytes(previous);
+    }
+  });
+});

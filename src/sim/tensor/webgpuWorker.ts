@@ -7,7 +7,7 @@
  * results asynchronously, writes them back and flips `state` to DONE (or ERROR, with the message
  * posted on `port`).
  *
- * Started through ../workerUrl.ts (from the .ts sources under tsx, or compiled as .js).
+ * Started through ../../data/workerUrl.ts (from the .ts sources under tsx, or compiled as .js).
  */
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';

@@ -11,7 +11,7 @@ import { LOSSES } from '../../data/config.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import type { TensorRuntime } from './registry.ts';
 import type { TensorSimBackend } from './tensorSimBackend.ts';
-import { workerModule } from '../workerUrl.ts';
+import { workerModule } from '../../data/workerUrl.ts';
 
 /** Shared-state codes (keep in sync with webgpuWorker.ts). */
 const REQUEST = 1, DONE = 2, ERROR = 3, SHUTDOWN = 4, READY = 5, FAILED = 6;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { workerModule } from '../../src/sim/workerUrl.ts';
+import { workerModule } from '../../src/data/workerUrl.ts';
 
 describe('workerModule (worker threads from TypeScript sources or compiled JavaScript)', () => {
   it('gives a compiled caller the .js sibling, as is', () => {

@@ -652,8 +652,8 @@ export function setWorkerInflateMinBytes(bytes: number): number {
   workerInflateMinBytes = bytes;
   return previous;
 }
-/** A worker that reports no progress for this long is taken as dead (e.g. it failed to load). */
-const WORKER_STALL_MS = 120_000;
+/** A worker that reports no progress for this long is taken as dead (e.g. it failed to load): one 4 MiB piece takes milliseconds. */
+const WORKER_STALL_MS = 30_000;
 
 /**
  * Inflates a deflated member from the file into a SharedArrayBuffer of exactly its size, with

@@ -14,7 +14,8 @@
  *     process (GNU time), start-up included.
  * The temporary files are deleted after each size (paper scale: about 1 GB each).
  *
- * Usage: tsx scripts/bench-data.ts [--quick] [--sizes 6400,paper] [--storage float64|float32|both] [--cli path/to/entry.js]
+ * Usage: tsx scripts/bench-data.ts [--quick] [--sizes 6400,paper] [--storage float64|float32|both] [--compressed] [--cli path/to/entry.js]
+ *   --compressed: write the files with np.savez_compressed instead of np.savez.
  *   --cli: the CLI entry to time (default bin/dpocheck.js, which runs the TypeScript sources
  *   through tsx; a compiled entry skips that start-up).
  */
@@ -40,6 +41,7 @@ const wanted = quick ? ['quick'] : (flag('--sizes') ?? '6400,paper').split(',');
 const SIZES = ALL.filter((s) => wanted.includes(s.label));
 const storage = flag('--storage') ?? 'both';
 const STORAGES = storage === 'both' ? [false, true] : [storage === 'float32'];
+const compressed = args.includes('--compressed');
 const RTOL = 1e-8;
 const ATOL = 1e-12;
 const NUMPY = join(import.meta.dirname, 'bench_numpy.py');
@@ -75,7 +77,7 @@ function writeNpz(dir: string, s: Size, f32: boolean): string {
   execFileSync('python3', ['-c', [
     'import numpy as np, sys',
     'd = sys.argv[1]',
-    "np.savez(sys.argv[2], **{k: np.load(f'{d}/{k}.npy', mmap_mode='r') for k in ('features', 'chosen', 'rejected')})",
+    `np.${compressed ? 'savez_compressed' : 'savez'}(sys.argv[2], **{k: np.load(f'{d}/{k}.npy', mmap_mode='r') for k in ('features', 'chosen', 'rejected')})`,
   ].join('\n'), dir, file]);
   for (const k of ['features', 'chosen', 'rejected']) rmSync(join(dir, `${k}.npy`));
   return file;
@@ -110,7 +112,7 @@ function main(): void {
         const e2eNp = runTimed('python3', [NUMPY, file, '1', '1', String(tau1), String(RTOL), String(ATOL), '--no-margins']);
         const flow = (JSON.parse(e2eOurs.stdout) as { seconds: number }).seconds;
         const npRun = JSON.parse(e2eNp.stdout.trim().split('\n').pop()!) as { seconds_load: number; seconds_integrate: number };
-        rows.push(`| ${s.K}/${s.Q}/${s.d} | ${2 * s.K * s.Q} | ${f32 ? 'float32' : 'float64'} (${ours.storage}) | ${fmt(fileBytes / 2 ** 30)} | ` +
+        rows.push(`| ${s.K}/${s.Q}/${s.d} | ${2 * s.K * s.Q} | ${f32 ? 'float32' : 'float64'}${compressed ? ' compressed' : ''} (${ours.storage}) | ${fmt(fileBytes / 2 ** 30)} | ` +
           `${fmt(ours.seconds)} | ${fmt(np.seconds)} | ${fmt(ours.seconds / np.seconds, 2)} | ` +
           `${fmt(ours.peakAboveBaselineBytes / ours.featureBytes, 2)} | ${fmt(np.peak_above_baseline_bytes / ours.featureBytes, 2)} | ` +
           `${fmt(e2eOurs.seconds)} (flow ${fmt(flow)}) | ${fmt(e2eNp.seconds)} (load ${fmt(npRun.seconds_load)}, integrate ${fmt(npRun.seconds_integrate)}) | ${fmt(e2eNp.seconds / e2eOurs.seconds, 2)} | ` +
@@ -122,7 +124,7 @@ function main(): void {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log(`\nData path: np.savez files; load = loadDataset vs np.load(f)['features'] (fresh processes; peak = maxRSS added by the load, in feature bytes);`);
+  console.log(`\nData path: ${compressed ? 'np.savez_compressed' : 'np.savez'} files; load = loadDataset vs np.load(f)['features'] (fresh processes; peak = maxRSS added by the load, in feature bytes);`);
   console.log(`end to end = whole processes (start-up included): ${cli.endsWith('bin/dpocheck.js') ? 'node bin/dpocheck.js (TypeScript through tsx)' : `node ${cli}`} simulate --data … --until tau1 --rtol ${RTOL} --atol ${ATOL} --workers 2 vs python3 scripts/bench_numpy.py on the same file. ${new Date().toISOString().slice(0, 10)}\n`);
   console.log('| K/Q/d | N | file dtype (stored as) | file GiB | load s | np.load s | load / numpy | load peak × features | numpy peak × features | simulate end to end s | numpy end to end s | numpy / ours (end to end) | our peak RSS GiB | numpy peak RSS GiB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');

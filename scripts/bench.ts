@@ -174,7 +174,7 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
   if (numpyOk) {
     const dir0 = mkdtempSync(join(tmpdir(), 'dpocheck-bench-'));
     try {
-      // float32-exact data goes to numpy as the float32 file a PyTorch user would have.
+      // float32 data goes to numpy as the float32 file a PyTorch user would have.
       writeNpy(join(dir0, 'features.npy'), stored, [n, d]);
       writeNpy(join(dir0, 'chosen.npy'), ds.train.chosen, [n]);
       writeNpy(join(dir0, 'rejected.npy'), ds.train.rejected, [n]);

@@ -12,6 +12,7 @@ import { appendixCArb, cachedTrajectory, configLabels, configShape, theorem42Vac
 
 export const appendixCSandwich = defineClaim<ClusterConfig>({
   id: 'appendixC-sandwich',
+  explorable: true,
   title: 'with δ-approximately orthogonal concepts, β²t/(16Kτ) <= r_i(t) <= 5β²t/(Kτ) on [0, τ_1] and r_i(τ_1) in [ln3/80, ln 3]',
   section: 'THEORY.md §4, Appendix C (Theorem C.5)',
   edition: 'v5-appendix',

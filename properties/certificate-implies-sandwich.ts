@@ -45,6 +45,8 @@ export function makeCertificateClaim(bounds: SandwichBounds = trainingMarginSand
     section: 'THEORY.md §5 (certificate from the proof of Theorem 4.2)',
     edition: 'all',
     expectation: 'holds',
+    // A control when explored: an implication that cannot fail without a bug.
+    explorable: true,
     generator: `valid configurations with N <= ${MAX_N.small} (small) / ${MAX_N.full} (full), noise ×1/4/16 and 0/5/20% flipped labels`,
     measures: 'r_j(t) on the grid and solver steps against both bands; r̃(τ_1) of certified fresh test samples',
     bound: 'β²λ_j t/τ <= r_j(t) <= β²Λ_j t/τ, r_L <= r_j <= r_U, r̃(τ_1) > 0 (certain, tolerance = integrator error × safety)',

@@ -32,7 +32,7 @@ import { defineClaim, type GenOptions, type Trial } from '../src/check/claim.ts'
 import { ERROR_SAFETY_FACTOR, flowTrajectory, kernelRowSummaries, testMargins } from '../src/check/measure.ts';
 import { unitFraction, validConfigArb } from '../src/data/arbitraries.ts';
 import type { ClusterConfig } from '../src/data/config.ts';
-import type { PreferenceSet } from '../src/data/dataset.ts';
+import type { FeatureMatrix, PreferenceSet } from '../src/data/dataset.ts';
 import { createStream } from '../src/data/rng.ts';
 import { sampleTestSet } from '../src/data/sampler.ts';
 import type { ActiveRows } from '../src/sim/index.ts';
@@ -93,7 +93,7 @@ interface DenseLogProbs {
  * ln softmax(W g)_w and ln softmax(W g)_l over the full vocabulary, in float64 with the max
  * shift. Hand-written: V·d per sample in plain loops, float64 throughout (tfjs would be float32).
  */
-function denseLogProbs(W: Float64Array, V: number, d: number, g: Float64Array, off: number, w: number, l: number, z: Float64Array): DenseLogProbs {
+function denseLogProbs(W: Float64Array, V: number, d: number, g: FeatureMatrix, off: number, w: number, l: number, z: Float64Array): DenseLogProbs {
   let zMax = -Infinity;
   let absMax = 0;
   for (let v = 0; v < V; v++) {

@@ -12,6 +12,7 @@ import { theorem42Trials } from './_internals/thm42Trials.ts';
 
 export const thm42Monotone = defineClaim<ClusterConfig>({
   id: 'thm42-monotone',
+  explorable: true,
   title: 'every training margin r_i(t) increases on [0, τ_1]',
   section: 'THEORY.md §4, Theorem 4.2 (proof)',
   edition: 'v5-main',

@@ -24,6 +24,7 @@ export function makeSandwichClaim(bounds: SandwichBounds = trainingMarginSandwic
     edition: 'v5-main',
     editions: EDITIONS,
     expectation: 'holds',
+    explorable: true,
     seedGroup: 'thm42',
     generator:
       "configurations meeting every condition of the requested edition (validConfigArb), 4 in 5 (full scale) from the non-vacuous branch " +

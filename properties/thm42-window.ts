@@ -11,6 +11,7 @@ import { theorem42Trials } from './_internals/thm42Trials.ts';
 
 export const thm42Window = defineClaim<ClusterConfig>({
   id: 'thm42-window',
+  explorable: true,
   title: 'ln3/40 <= r_i(τ_1) <= ln 3 for every training sample; training 0-1 error 0',
   section: 'THEORY.md §4, Theorem 4.2',
   edition: 'v5-main',

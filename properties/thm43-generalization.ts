@@ -75,6 +75,7 @@ export function theorem43Arb(opts: GenOptions): fc.Arbitrary<ClusterConfig> {
 
 export const thm43Generalization = defineClaim<ClusterConfig>({
   id: 'thm43-generalization',
+  explorable: true,
   title: 'the test 0-1 error at τ_1 is at most 2KQ²e^{−Q/45}',
   section: 'THEORY.md §4, Theorem 4.3; §8 (v3 form, appendix refined form)',
   edition: 'v5-main',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: performance of the float64 reference simulator (issue 3, "Performance").
+ * `npm run bench`: performance of the float64 reference simulator and its kernel.
  *
  * For each size (up to the paper's scale K = 16, Q = 904, d = 4520, N = 28,928; cluster data of
  * THEORY.md §3 with l_b = 1/2 and v = 1/(32√Q)) it measures
@@ -12,19 +12,19 @@
  *   - the same integration by scripts/bench_numpy.py (numpy + scipy solve_ivp RK45, two BLAS
  *     products per evaluation) on the same data, written to .npy files, when python3 has them.
  * and prints a markdown table. Every size runs twice: on the sampled float64 features, and on the
- * same features rounded to float32 ("float32-exact"), as real embeddings exported from PyTorch
- * are. For those the reference backend stores the features as float32 (lossless; the arithmetic
- * stays float64) and numpy gets a float32 .npy that it widens to float64 (astype) before
+ * same features rounded to float32 ("float32"), as real embeddings exported from PyTorch
+ * are, held as a Float32Array (as `loadDataset` reads a float32 file). The backend keeps that
+ * storage and its kernel computes in float64 (bit-identical to widening first) and numpy gets a float32 .npy that it widens to float64 (astype) before
  * integrating, so both sides still compute exactly in float64 on identical data.
  *
- * Usage: npm run bench [-- --quick] [-- --workers 2] [-- --no-numpy]
+ * Usage: npm run bench [-- --quick] [-- --workers 2] [-- --no-numpy] [-- --sizes 1130,2260,4520]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Dataset, PreferenceSet } from '../src/data/dataset.ts';
+import type { Dataset, FeatureMatrix, PreferenceSet } from '../src/data/dataset.ts';
 import { activeRows } from '../src/sim/backend.ts';
 import { createReferenceBackend } from '../src/sim/referenceBackend.ts';
 import { simulate } from '../src/sim/simulate.ts';
@@ -42,13 +42,14 @@ const BETA = 1;
 const TAU = 1;
 /** Repetitions when timing single evaluations / bandwidth sweeps (best of, to skip warm-up). */
 const REPS = 3;
-const SIZES: Size[] = quick
-  ? [{ K: 4, Q: 100, d: 400 }]
-  : [{ K: 4, Q: 226, d: 1130 }, { K: 16, Q: 452, d: 2260 }, { K: 16, Q: 904, d: 4520 }];
+const ALL_SIZES: Size[] = [{ K: 4, Q: 226, d: 1130 }, { K: 16, Q: 452, d: 2260 }, { K: 16, Q: 904, d: 4520 }];
+/** `--sizes 1130,4520` picks sizes by d (default all three). */
+const sizeFlag = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : null;
+const SIZES: Size[] = quick ? [{ K: 4, Q: 100, d: 400 }] : ALL_SIZES.filter((s) => sizeFlag === null || sizeFlag.includes(s.d));
 
-/** Copies a Float64Array into a SharedArrayBuffer so workers use it in place. */
-function toShared(a: Float64Array): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+/** Copies features into a SharedArrayBuffer (as `loadDataset` reads them) so workers use them in place; `f32` rounds to float32 storage. */
+function toShared(a: FeatureMatrix, f32 = false): FeatureMatrix {
+  const out = f32 ? new Float32Array(new SharedArrayBuffer(4 * a.length)) : new Float64Array(new SharedArrayBuffer(8 * a.length));
   out.set(a);
   return out;
 }
@@ -137,11 +138,6 @@ function hasNumpy(): boolean {
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toPrecision(digits) : '—');
 
-/** Rounds every feature to float32 in place (as exported from PyTorch); stays a float64 array. */
-function roundToFloat32(a: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]!);
-}
-
 /** One table row: the measurements above for one dataset, stored as `storage` by the backend. */
 async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolean): Promise<string> {
   const N = 2 * s.K * s.Q;
@@ -152,8 +148,7 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
   probe.dispose();
   const f32 = storage === 'float32';
   // What the kernel streams: the stored matrix (float32 copy or the float64 features).
-  const stored = f32 ? new Float32Array(new SharedArrayBuffer(4 * n * d)) : ds.train.features;
-  if (f32) stored.set(ds.train.features);
+  const stored = ds.train.features;
   const bytes = stored.BYTES_PER_ELEMENT * n * d;
   const flops = 6 * n * d;
   const stream1 = streamOne(stored);
@@ -179,8 +174,8 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
   if (numpyOk) {
     const dir0 = mkdtempSync(join(tmpdir(), 'dpocheck-bench-'));
     try {
-      // float32-exact data goes to numpy as the float32 file a PyTorch user would have.
-      writeNpy(join(dir0, 'features.npy'), f32 ? stored : ds.train.features, [n, d]);
+      // float32 data goes to numpy as the float32 file a PyTorch user would have.
+      writeNpy(join(dir0, 'features.npy'), stored, [n, d]);
       writeNpy(join(dir0, 'chosen.npy'), ds.train.chosen, [n]);
       writeNpy(join(dir0, 'rejected.npy'), ds.train.rejected, [n]);
       const out = execFileSync('python3', [join(import.meta.dirname, 'bench_numpy.py'), dir0, String(BETA), String(TAU), String(tau1), String(RTOL), String(ATOL)], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -194,7 +189,7 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
     }
   }
   const line = [
-    `${s.K}/${s.Q}/${s.d}`, f32 ? 'float32-exact' : 'float64', String(N), fmt(bytes / 2 ** 30), fmt(genSeconds),
+    `${s.K}/${s.Q}/${s.d}`, f32 ? 'float32' : 'float64', String(N), fmt(bytes / 2 ** 30), fmt(genSeconds),
     fmt(bytes / stream1 / 1e9), fmt(bytes / stream2 / 1e9),
     `${fmt(eval1 * 1e3)} (${fmt(eval1 / stream1, 2)}×)`, `${fmt(evalW * 1e3)} (${fmt(evalW / stream2, 2)}×)`,
     fmt(res.seconds), String(res.rhsEvaluations), `${res.accepted}/${res.rejected}`,
@@ -216,15 +211,15 @@ async function main(): Promise<void> {
     const ds = await makeData(s);
     const genSeconds = (performance.now() - t0) / 1000;
     rows.push(await measure(s, ds, genSeconds, numpyOk));
-    roundToFloat32(ds.train.features);
-    rows.push(await measure(s, ds, genSeconds, numpyOk));
+    const ds32 = { ...ds, train: { ...ds.train, features: toShared(ds.train.features, true) } };
+    rows.push(await measure(s, ds32, genSeconds, numpyOk));
   }
   console.log(`\nrtol ${RTOL}, atol ${ATOL}, β = ${BETA}, τ = ${TAU}, workers = ${workers}; ${new Date().toISOString().slice(0, 10)}`);
-  console.log('Storage float32-exact: the same features rounded to float32 (as PyTorch exports them); the backend stores them as float32 and');
+  console.log('Storage float32: the same features rounded to float32 and held as a Float32Array (as loadDataset reads a float32 .npz); the kernel reads them as float32 and');
   console.log('computes in float64 (bit-identical to float64 storage); numpy loads the float32 .npy and widens it with astype(float64), so both');
   console.log('sides compute exactly in float64. Bytes, streaming and GB/s refer to the stored matrix (4 or 8 bytes per entry).');
-  console.log('The streaming columns time a plain JS sum loop, which is itself instruction-bound on one thread (a SIMD sum such as');
-  console.log("numpy's streams several times faster on one core), so they understate the hardware ceiling, most in the 1-thread column.\n");
+  console.log('The streaming columns are the machine\'s memory-bound rate in the same language, measured in this run: a plain JS sum over the stored');
+  console.log('matrix (4 accumulators) on 1 thread and on 2 workers; (× stream) is one kernel evaluation against one such pass.\n');
   console.log('| K/Q/d | storage | N | features GiB | data gen s | stream 1T GB/s | stream 2T GB/s | 1 RHS, 1 thread ms (× stream) | 1 RHS, workers ms (× stream) | flow to τ_1 s | RHS evals | steps acc/rej | GFLOP/s | GB/s | peak RSS GiB | margins at τ_1 | error est. | numpy load + integrate s (nfev) | numpy / ours (integrate) | max rel diff vs numpy |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);

@@ -11,7 +11,7 @@ import { CLAIMS } from '../properties/index.ts';
 import { STATE_FILE, exploreSettings, findingsOf, readState, runExploration, type ConfigClaim, type Findings } from '../src/check/explore/index.ts';
 import { certificateLooseness, type CertificateLooseness } from '../src/check/explore/looseness.ts';
 import { findingsMarkdown, frontierText, writeExploreReport } from '../src/report/exploreReport.ts';
-import { markdownTable } from '../src/report/format.ts';
+import { formatNumber, markdownTable } from '../src/report/format.ts';
 import { indifferenceZone } from '../src/check/frontier.ts';
 import { PACKAGE_VERSION } from '../src/cli/version.ts';
 
@@ -83,7 +83,7 @@ function keepCounterexamples(f: Findings): Findings {
 }
 
 function r3(x: number): string {
-  return x.toPrecision(3);
+  return formatNumber(x, { digits: 3 });
 }
 
 /** The summary: per condition, the frontier of each claim; then the looseness table. */

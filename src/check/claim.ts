@@ -114,6 +114,12 @@ export interface Claim<T = unknown> {
    * per-input count of clean inputs.
    */
   readonly summarise?: (trials: readonly Trial[], opts: GenOptions) => ClaimSummary;
+  /**
+   * Whether `dpocheck explore` can judge this claim on configurations that break the theorems'
+   * conditions: its input is a ClusterConfig and its trial records `detail.conclusionHeld`.
+   * Default false.
+   */
+  readonly explorable?: boolean;
 }
 
 /**

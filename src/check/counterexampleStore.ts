@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { InvalidInputError } from '../theory/errors.ts';
+import { fnv1a64Hex } from '../data/hash.ts';
 import type { Counterexample } from './runner.ts';
 
 /** Schema of a saved counterexample file (version 1). */
@@ -38,18 +39,6 @@ export const SavedCounterexampleSchema = z.object({
 });
 export type SavedCounterexample = z.infer<typeof SavedCounterexampleSchema>;
 
-function fnv1a64(text: string): string {
-  // Two 32-bit FNV-1a lanes with different offsets: a short, stable file name, not a security hash.
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
-
 /** Builds the record saved for a counterexample. */
 export function toSaved(
   cx: Counterexample,
@@ -77,7 +66,7 @@ export function toSaved(
 
 /** The file a counterexample is saved to under `root` (deterministic in claim and input). */
 export function counterexampleFile(root: string, claim: string, input: unknown): string {
-  return join(root, claim, `${fnv1a64(JSON.stringify(input))}.json`);
+  return join(root, claim, `${fnv1a64Hex(JSON.stringify(input))}.json`);
 }
 
 /** Saves a counterexample atomically and returns its path. */

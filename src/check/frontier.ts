@@ -30,7 +30,7 @@
  *   result.status;   // 'found'
  *   result.ci;       // e.g. [2.09, 2.31]: meets the frontier zone at >= 95% confidence
  */
-import seedrandom from 'seedrandom';
+import { deriveSeed } from '../data/rng.ts';
 import { InvalidInputError, requireFinite, requireInt, requirePositive } from '../theory/errors.ts';
 import type { BinomialCount, Interval } from './statistics.ts';
 import { betaPrior, confidenceSequence, excludes, type BetaPrior } from './confidenceSequence.ts';
@@ -204,7 +204,7 @@ export const DEFAULT_RESOLUTION_FRACTION = 1 / 32;
  * measured and a resumed probe continues exactly where it stopped.
  */
 export function probeSeed(seed: number, m: number, offset: number): number {
-  return seedrandom(`frontier/${seed}/${m}/${offset}`).int32() >>> 0;
+  return deriveSeed(`frontier/${seed}/${m}/${offset}`);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Edition } from '../theory/edition.ts';
 import { DEFAULT_EDITION } from '../theory/edition.ts';
 import { coverageReport, coverageUndecided, type CoverageRow } from './coverage.ts';
 import { clopperPearsonUpper } from './statistics.ts';
+import { fnv1a32 } from '../data/hash.ts';
 
 /** Configuration sizes whose spread over a run's inputs is reported (generator coverage). */
 const SPREAD_KEYS = ['K', 'Q', 'd', 'N'] as const;
@@ -149,22 +150,12 @@ export interface ClaimResult<T = unknown> {
   readonly inputs: readonly T[];
 }
 
-/** FNV-1a, used to derive a per-claim seed that does not depend on which other claims run. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /**
  * The seed of one claim's run, derived from the global seed and the claim id, so that running a
  * subset of claims (`--claims`) gives each claim the same inputs as a full run.
  */
 export function claimSeed(globalSeed: number, claimId: string): number {
-  return (fnv1a(`${globalSeed >>> 0}:${claimId}`) ^ (globalSeed >>> 0)) >>> 0 | 0;
+  return (fnv1a32(`${globalSeed >>> 0}:${claimId}`) ^ (globalSeed >>> 0)) >>> 0 | 0;
 }
 
 /** Runs a claim and returns its verdict with the statistics behind it. */

@@ -1,5 +1,5 @@
 /**
- * Assumption-breaking generators (issue 5): for each condition of the main theorems
+ * Assumption-breaking generators: for each condition of the main theorems
  * (THEORY.md §3, "Conditions of the theorems (main text, v5)"; Appendix C for `ortho`) and for
  * each departure beyond the paper, a fast-check arbitrary of configurations that break exactly
  * that one thing by a chosen magnitude m and satisfy every other condition, plus a labeller
@@ -41,248 +41,76 @@
  * {@link DepartureAxis.alsoBreaks}. Likewise `shared-pair` stops at K = 4 = 1/(4·(1/4)²): five
  * concepts sharing one pair break `Z` whatever l_b.
  *
+ * **Rooms**: one file per departure under `departures/` (its axis, its measurement, its
+ * generation plan) with the shared helpers in `departures/common.ts`; this file is the registry
+ * ({@link DEPARTURES}) and the public API. Adding a departure = one file + one registry line.
+ *
  * **Shrinking**: the magnitude is a parameter, never drawn, so shrinking keeps it fixed; the
  * drawn tuple shrinks toward the smallest feasible K, then the smallest Q and d, then l_b, Z
  * and v toward their lower ends, β = τ = 1 and seed 0 (as in arbitraries.ts).
  */
 import fc from 'fast-check';
 import { ClusterConfigSchema, tokenPairs } from './config.ts';
-import type { ClusterConfig, ClusterConfigInput, ConceptVectors, NoiseModel, TokenAssignment } from './config.ts';
-import { SCALE_LIMITS, betaTauArb, edgeFraction, linInt, logInt, sharingPairs, unitFraction } from './arbitraries.ts';
-import { LB_MAX, LB_MIN, SIZE_MIN_Q, approxDeltaBound, dimBound, noiseBound, sharingBound } from './conditionEdges.ts';
-import { conceptMinDim } from './concepts.ts';
+import type { ClusterConfig, ClusterConfigInput, TokenAssignment } from './config.ts';
+import { SCALE_LIMITS, betaTauArb, edgeFraction, logInt, sharingPairs } from './arbitraries.ts';
+import { SIZE_MIN_Q, approxDeltaBound, dimBound } from './conditionEdges.ts';
 import { negativeClusterSize } from './sampler.ts';
 import { InvalidInputError, requireFinite, requireInt } from '../theory/errors.ts';
-import { LN3 } from '../theory/numerics.ts';
 import { tokenSharingZ } from '../theory/tokenSharing.ts';
+import { PAPER_CONDITIONS, noiseStdFactor, type DepartureAxis as AxisOf, type Measured, type PaperCondition, type Region } from './departures/common.ts';
+import { sharingNumber } from './departures/Z.ts';
+import { dim } from './departures/dim.ts';
+import { noise } from './departures/noise.ts';
+import { sharedHigh } from './departures/shared-high.ts';
+import { sharedLow } from './departures/shared-low.ts';
+import { size } from './departures/size.ts';
+import { ortho } from './departures/ortho.ts';
+import { orthoCorrelated } from './departures/ortho-correlated.ts';
+import { imbalance } from './departures/imbalance.ts';
+import { labelNoise } from './departures/label-noise.ts';
+import { anisotropic } from './departures/anisotropic.ts';
+import { heavyTail } from './departures/heavy-tail.ts';
+import { sharedPair } from './departures/shared-pair.ts';
+import { refPrefersRejected } from './departures/ref-prefers-rejected.ts';
+
+export { PAPER_CONDITIONS, correlatedDelta, noiseStdFactor } from './departures/common.ts';
+export type { PaperCondition } from './departures/common.ts';
 
 /** Every departure, in report order: the paper's conditions first, then the ones beyond it. */
-export const DEPARTURE_IDS = [
-  'Z',
-  'dim',
-  'noise',
-  'shared-high',
-  'shared-low',
-  'size',
-  'ortho',
-  'ortho-correlated',
-  'imbalance',
-  'label-noise',
-  'anisotropic',
-  'heavy-tail',
-  'shared-pair',
-  'ref-prefers-rejected',
+export const DEPARTURES = [
+  sharingNumber,
+  dim,
+  noise,
+  sharedHigh,
+  sharedLow,
+  size,
+  ortho,
+  orthoCorrelated,
+  imbalance,
+  labelNoise,
+  anisotropic,
+  heavyTail,
+  sharedPair,
+  refPrefersRejected,
 ] as const;
-export type DepartureId = (typeof DEPARTURE_IDS)[number];
+/** A departure's id, e.g. 'noise'. */
+export type DepartureId = (typeof DEPARTURES)[number]['axis']['id'];
+/** Every departure id, in report order. */
+export const DEPARTURE_IDS: readonly DepartureId[] = DEPARTURES.map((x) => x.axis.id);
 
-/** The conditions of the main theorems (THEORY.md §3 table) that a departure can break. */
-export const PAPER_CONDITIONS = ['Z', 'dim', 'noise', 'shared', 'size', 'ortho'] as const;
-export type PaperCondition = (typeof PAPER_CONDITIONS)[number];
+/** Metadata of one magnitude axis (see departures/common.ts), with ids checked against the registry. */
+export type DepartureAxis = Omit<AxisOf<DepartureId>, 'alsoBreaks'> & { readonly alsoBreaks: readonly DepartureId[] };
 
-/** Metadata of one magnitude axis, for the explorer's frontier search and the CLI's help. */
-export interface DepartureAxis {
-  readonly id: DepartureId;
-  /** 'paper': breaks a condition of THEORY §3; 'beyond': a departure the paper does not consider. */
-  readonly kind: 'paper' | 'beyond';
-  /** The THEORY §3 condition it breaks (null for departures beyond the paper). */
-  readonly condition: PaperCondition | null;
-  /** One line: what is changed. */
-  readonly description: string;
-  /** What m measures, and what m = 0 and m = 1 mean. */
-  readonly magnitudeMeaning: string;
-  /** The range of m worth exploring, from the edge (or the neutral value) outward. */
-  readonly defaultRange: readonly [number, number];
-  /** Every m {@link breakingConfigArb} accepts (scale limits may narrow it further). */
-  readonly domain: readonly [number, number];
-  /** The m at which the paper's edge lies (1 for paper conditions), or null where there is none. */
-  readonly edge: number | null;
-  /** The m at which the departure is absent (beyond-paper departures), or null. */
-  readonly neutral: number | null;
-  /** Departures necessarily broken as well once m is past the edge (see the module comment). */
-  readonly alsoBreaks: readonly DepartureId[];
+const REGISTRY = new Map<DepartureId, (typeof DEPARTURES)[number]>(DEPARTURES.map((x) => [x.axis.id, x]));
+for (const x of DEPARTURES) {
+  for (const also of x.axis.alsoBreaks) {
+    if (!REGISTRY.has(also as DepartureId)) throw new Error(`departure '${x.axis.id}': alsoBreaks names unknown departure '${also}'`);
+  }
 }
-
-/**
- * Largest Appendix C magnitude accepted: δ = m/(128(Z+2)) must stay <= 1 (the schema's cap on
- * δ) for every Z, and Z = 1 gives δ = m/384.
- */
-const ORTHO_MAX_MAGNITUDE = 384;
-
-const AXES: Readonly<Record<DepartureId, DepartureAxis>> = {
-  Z: {
-    id: 'Z',
-    kind: 'paper',
-    condition: 'Z',
-    description: 'Z concepts share one token, with l_b chosen so that Z = m/(4 l_b^2)',
-    magnitudeMeaning: 'm = 4 l_b^2 Z, the sharing number over its allowance 1/(4 l_b^2); 1 = at the edge, > 1 broken',
-    // Z <= K, and with Q >= 40 the small scale (N <= 400) fits K <= 5.
-    defaultRange: [1, 4],
-    domain: [0.25, 32],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  dim: {
-    id: 'dim',
-    kind: 'paper',
-    condition: 'dim',
-    description: 'feature dimension d = ceil(5 m Q) above the allowed 5Q',
-    magnitudeMeaning: 'm = d/(5Q); 1 = d at 5Q, > 1 broken',
-    defaultRange: [1, 10],
-    domain: [Number.MIN_VALUE, Number.POSITIVE_INFINITY],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  noise: {
-    id: 'noise',
-    kind: 'paper',
-    condition: 'noise',
-    description: 'noise scale v = m/(32 sqrt Q)',
-    magnitudeMeaning: 'm = 32 v sqrt(Q); 0 = noiseless, 1 = the v5 main-text edge, 8 = the appendix/v3 edge 1/(4 sqrt Q)',
-    defaultRange: [1, 32],
-    domain: [0, Number.POSITIVE_INFINITY],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  'shared-high': {
-    id: 'shared-high',
-    kind: 'paper',
-    condition: 'shared',
-    description: 'shared component l_b = m/2 above 1/2 (also breaks Z, which forces l_b <= 1/2)',
-    magnitudeMeaning: 'm = 2 l_b; 1 = l_b at 1/2, > 1 broken (and Z broken by m^2)',
-    defaultRange: [1, 4],
-    domain: [0.5, Number.POSITIVE_INFINITY],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: ['Z'],
-  },
-  'shared-low': {
-    id: 'shared-low',
-    kind: 'paper',
-    condition: 'shared',
-    description: 'shared component l_b = 1/(4m) below 1/4',
-    magnitudeMeaning: 'm = 1/(4 l_b); 1 = l_b at 1/4, > 1 broken',
-    defaultRange: [1, 16],
-    domain: [0.5, Number.POSITIVE_INFINITY],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  size: {
-    id: 'size',
-    kind: 'paper',
-    condition: 'size',
-    description: 'samples per cluster Q = floor(40/m) below the 40 of Theorem 4.3',
-    magnitudeMeaning: 'm = 40/Q (realised after the floor); 1 = Q at 40, > 1 broken, 40 = Q of 1',
-    defaultRange: [1, 40],
-    domain: [0.04, 40],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  ortho: {
-    id: 'ortho',
-    kind: 'paper',
-    condition: 'ortho',
-    description: "Appendix C's delta-approximately orthogonal concepts with delta = m/(128(Z+2))",
-    magnitudeMeaning: "m = delta over Appendix C's allowance min(eps v/8, 1/4) = 1/(128(Z+2)); 0 = exact basis, 1 = at the allowance",
-    defaultRange: [1, 96],
-    domain: [0, ORTHO_MAX_MAGNITUDE],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  'ortho-correlated': {
-    id: 'ortho-correlated',
-    kind: 'paper',
-    condition: 'ortho',
-    description: 'correlated concepts <c_j, c_k> = rho, with alignment sqrt(1-rho) = 1 - delta^2/8 for delta as in ortho',
-    magnitudeMeaning: "m = delta_eq over Appendix C's allowance, delta_eq = sqrt(8(1 - sqrt(1-rho))); 0 = exact basis, 1 = at the allowance",
-    defaultRange: [1, 96],
-    domain: [0, ORTHO_MAX_MAGNITUDE],
-    edge: 1,
-    neutral: null,
-    alsoBreaks: [],
-  },
-  imbalance: {
-    id: 'imbalance',
-    kind: 'beyond',
-    condition: null,
-    description: 'each misaligned cluster C_{k,-} has round(Q/m) samples instead of Q',
-    magnitudeMeaning: 'm = |C_{k,+}|/|C_{k,-}| (realised after rounding); 1 = balanced',
-    defaultRange: [1, 5],
-    domain: [1, Number.POSITIVE_INFINITY],
-    edge: null,
-    neutral: 1,
-    alsoBreaks: [],
-  },
-  'label-noise': {
-    id: 'label-noise',
-    kind: 'beyond',
-    condition: null,
-    description: 'a fraction m of the training samples has chosen and rejected swapped',
-    magnitudeMeaning: 'm = round(m N)/N, the flipped fraction; 0 = clean labels, 1/2 = labels carry no information',
-    defaultRange: [0, 0.5],
-    domain: [0, 0.5],
-    edge: null,
-    neutral: 0,
-    alsoBreaks: [],
-  },
-  anisotropic: {
-    id: 'anisotropic',
-    kind: 'beyond',
-    condition: null,
-    description: 'Gaussian noise with per-coordinate variances spread geometrically over a ratio m',
-    magnitudeMeaning: 'm = largest/smallest coordinate variance; 1 = isotropic',
-    defaultRange: [1, 100],
-    domain: [1, Number.POSITIVE_INFINITY],
-    edge: null,
-    neutral: 1,
-    alsoBreaks: [],
-  },
-  'heavy-tail': {
-    id: 'heavy-tail',
-    kind: 'beyond',
-    condition: null,
-    description: 'Student-t noise with 1/m degrees of freedom, scaled to variance v^2',
-    magnitudeMeaning: 'm = 1/dof; 0 = Gaussian, toward 1/2 the variance becomes infinite (dof -> 2)',
-    defaultRange: [0, 0.45],
-    domain: [0, 0.5],
-    edge: null,
-    neutral: 0,
-    alsoBreaks: [],
-  },
-  'shared-pair': {
-    id: 'shared-pair',
-    kind: 'beyond',
-    condition: null,
-    description: 'all K = floor(m) concepts answer with one token pair (the authors\' " Yes"/" No")',
-    magnitudeMeaning: 'm = number of concepts sharing the pair; 1 = a single concept (no sharing); at most 4, where Z = K still fits 1/(4 l_b^2)',
-    defaultRange: [1, 4],
-    domain: [1, 4],
-    edge: null,
-    neutral: 1,
-    alsoBreaks: [],
-  },
-  'ref-prefers-rejected': {
-    id: 'ref-prefers-rejected',
-    kind: 'beyond',
-    condition: null,
-    description: 'the reference policy has log-odds ln(pi_0(l)/pi_0(w)) = m ln3/beta for every sample',
-    magnitudeMeaning: 'm = beta ln(pi_0(l)/pi_0(w))/ln 3; 0 = indifferent, 1 = the failure-mode edge pi_0(l)/pi_0(w) = 3^{1/beta}, < 0 prefers the chosen',
-    defaultRange: [0, 4],
-    domain: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
-    edge: 1,
-    neutral: 0,
-    alsoBreaks: [],
-  },
-};
 
 /** Whether `id` names a departure. */
 export function isDepartureId(id: string): id is DepartureId {
-  return (DEPARTURE_IDS as readonly string[]).includes(id);
+  return REGISTRY.has(id as DepartureId);
 }
 
 function requireDeparture(id: string): DepartureId {
@@ -295,7 +123,8 @@ function requireDeparture(id: string): DepartureId {
  * @example departureAxis('noise').defaultRange // [1, 32]
  */
 export function departureAxis(id: DepartureId): DepartureAxis {
-  return AXES[requireDeparture(id)];
+  // alsoBreaks was checked against the registry when this module loaded.
+  return REGISTRY.get(requireDeparture(id))!.axis as DepartureAxis;
 }
 
 /**
@@ -307,7 +136,7 @@ export function departuresBreaking(condition: PaperCondition): DepartureId[] {
   if (!(PAPER_CONDITIONS as readonly string[]).includes(condition)) {
     throw new InvalidInputError('condition', `must be one of ${PAPER_CONDITIONS.join(', ')}, got '${String(condition)}'`);
   }
-  return DEPARTURE_IDS.filter((id) => AXES[id].condition === condition);
+  return DEPARTURE_IDS.filter((id) => departureAxis(id).condition === condition);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,36 +150,6 @@ export interface BreakDescription {
   readonly conditions: PaperCondition[];
   /** The realised magnitude of every axis (paper axes: 1/slack; beyond-paper: the neutral value when absent). */
   readonly magnitudes: Record<DepartureId, number>;
-}
-
-/**
- * Appendix C's δ that correlated concepts amount to, as the sampled concept vectors show it:
- * their alignment with the basis vector is a = sqrt(1-ρ) (stored exactly so by concepts.ts), and
- * Appendix C asks for a >= 1 - δ²/8 (THEORY §4), so the smallest admissible δ is
- * sqrt(8 (1 - a)). 1 - a is exact (a is near 1), so this is the δ of the stored vectors; it
- * resolves δ to about 1e-16/(δ²/8) relative (1e-10 at Appendix C's allowance).
- */
-export function correlatedDelta(rho: number): number {
-  return Math.sqrt(8 * (1 - Math.sqrt(1 - rho)));
-}
-
-/**
- * Largest per-coordinate noise standard deviation over v, for the noise law of a
- * configuration: 1 for isotropic and Student-t (scaled to variance v²); for anisotropic noise
- * the largest of the sampler's sqrt(s_j / mean s) with s_j = ratio^{j/(d-1)}, evaluated the
- * way sampler.ts does.
- */
-export function noiseStdFactor(noise: NoiseModel, d: number): number {
-  if (noise.kind !== 'anisotropic' || d === 1) return 1;
-  const mult = new Float64Array(d);
-  let sum = 0;
-  for (let j = 0; j < d; j++) {
-    mult[j] = Math.pow(noise.ratio, j / (d - 1));
-    sum += mult[j];
-  }
-  let worst = 0;
-  for (let j = 0; j < d; j++) worst = Math.max(worst, Math.sqrt(mult[j] / (sum / d)));
-  return worst;
 }
 
 /** Cluster sizes as the conditions see them: the larger and smaller of |C_{k,+}| = Q and |C_{k,-}|. */
@@ -386,34 +185,21 @@ function repeatedTokenSet(pairs: ReadonlyArray<readonly [number, number]>): numb
  * @example describeBreak(cfg) // { broken: ['noise'], conditions: ['noise'], magnitudes: { noise: 2.0, ... } }
  */
 export function describeBreak(config: ClusterConfig): BreakDescription {
-  const { K, d, v, lb, departures: dep } = config;
+  const { K, d, v, departures: dep } = config;
   const { qLo, qHi, neg } = clusterSizeRange(config);
   const pairs = tokenPairs(config);
   const Z = tokenSharingZ(pairs);
-  const deltaBound = approxDeltaBound(Z);
-  const sigmaMax = v * noiseStdFactor(dep.noise, d);
   const n = K * (config.Q + neg);
-  const flips = Math.round(dep.labelNoise * n);
-  const sharedSet = repeatedTokenSet(pairs);
-  const c = config.concepts;
-  const rows: Record<DepartureId, [number, boolean]> = {
-    Z: [4 * lb * lb * Z, Z > 1 / (4 * lb * lb)],
-    dim: [d / dimBound(qLo), d > dimBound(qLo)],
-    noise: [sigmaMax / noiseBound(qHi), sigmaMax > noiseBound(qHi)],
-    'shared-high': [lb / LB_MAX, lb > LB_MAX],
-    'shared-low': [LB_MIN / lb, lb < LB_MIN],
-    size: [SIZE_MIN_Q / qLo, qLo < SIZE_MIN_Q],
-    ortho: c.kind === 'approx' ? [c.delta / deltaBound, c.delta > deltaBound] : [0, false],
-    'ortho-correlated': c.kind === 'correlated' ? [correlatedDelta(c.rho) / deltaBound, correlatedDelta(c.rho) > deltaBound] : [0, false],
-    imbalance: [qHi / qLo, qHi !== qLo],
-    'label-noise': [flips / n, flips > 0],
-    anisotropic: dep.noise.kind === 'anisotropic' ? [dep.noise.ratio, dep.noise.ratio > 1] : [1, false],
-    'heavy-tail': dep.noise.kind === 'student-t' ? [1 / dep.noise.dof, true] : [0, false],
-    'shared-pair': [sharedSet, sharedSet > 1],
-    'ref-prefers-rejected': [(config.beta * dep.refLogOdds) / LN3, dep.refLogOdds > 0],
+  const measured: Measured = {
+    config, qLo, qHi, n, Z,
+    deltaBound: approxDeltaBound(Z),
+    sigmaMax: v * noiseStdFactor(dep.noise, d),
+    flips: Math.round(dep.labelNoise * n),
+    sharedSet: repeatedTokenSet(pairs),
   };
+  const rows = Object.fromEntries(DEPARTURES.map((x) => [x.axis.id, x.measure(measured)])) as Record<DepartureId, readonly [number, boolean]>;
   const broken = DEPARTURE_IDS.filter((id) => rows[id][1]);
-  const conditions = PAPER_CONDITIONS.filter((cond) => broken.some((id) => AXES[id].condition === cond));
+  const conditions = PAPER_CONDITIONS.filter((cond) => broken.some((id) => departureAxis(id).condition === cond));
   const magnitudes = Object.fromEntries(DEPARTURE_IDS.map((id) => [id, rows[id][0]])) as Record<DepartureId, number>;
   return { broken, conditions, magnitudes };
 }
@@ -437,68 +223,6 @@ export interface BreakingConfigOptions {
   readonly requireSize?: boolean;
 }
 
-/** Unit-in-the-last-place steps for settling a value on the intended side of an edge. */
-const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
-function nextAfter(x: number, up: boolean): number {
-  if (x === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
-  f64[0] = x;
-  i64[0] += (x > 0) === up ? 1n : -1n;
-  return f64[0];
-}
-
-/**
- * Most ulp steps {@link settle} takes: a value computed as m × (edge) or sqrt(m/(4Z)) lands
- * within a couple of ulps of where the edge test flips, so more than this is a bug.
- */
-const MAX_SETTLE_STEPS = 16;
-
-/**
- * Relative step for settling ρ of correlated concepts: {@link correlatedDelta} resolves δ only to
- * about 1e-10 relative (one ulp of the alignment near 1), far coarser than an ulp of ρ, so ρ
- * moves by 2^-34 (6e-11) relative per step, which {@link MAX_SETTLE_STEPS} steps more than cover.
- */
-const RHO_SETTLE_STEP = 2 ** -34;
-function rhoStep(rho: number, up: boolean): number {
-  return rho * (up ? 1 + RHO_SETTLE_STEP : 1 - RHO_SETTLE_STEP);
-}
-
-/**
- * Moves x by single ulps (up when `up`) until `ok(x)`: used where rounding could put a value
- * built to sit on the broken (m > 1) or the holding (m <= 1) side of an edge on the other side.
- * `step` replaces the ulp step where the edge test resolves x more coarsely than its ulp.
- */
-function settle(x: number, ok: (y: number) => boolean, up: boolean, step: (y: number, up: boolean) => number = nextAfter): number {
-  let y = x;
-  for (let i = 0; i <= MAX_SETTLE_STEPS; i++) {
-    if (ok(y)) return y;
-    y = step(y, up);
-  }
-  throw new Error(`breaking.ts: could not settle ${x} on the intended side of its edge`);
-}
-
-/** Maps f in [0,1] onto [lo, hi] with f = 1 giving hi exactly. */
-function lerp(f: number, lo: number, hi: number): number {
-  return f === 1 ? hi : lo + f * (hi - lo);
-}
-
-/** Where the departure leaves K, Q and d free. */
-interface Region {
-  /** Candidate K range before the size limits. */
-  readonly kRange: readonly [number, number];
-  /** Smallest d for K concepts (conceptMinDim of the concept kind used). */
-  dFloor(K: number): number;
-  /** Size of each misaligned cluster for Q. */
-  neg(Q: number): number;
-  /**
-   * Whether (K, Q) is allowed: the size condition, the size departure's fixed Q, and that the
-   * departure is realised at all after rounding (e.g. at least one flipped label).
-   */
-  qAllowed(K: number, Q: number): boolean;
-  /** The d forced by the departure (dim), or null when d is free. */
-  forcedD(Q: number): number | null;
-}
-
 /** The cluster-size-dependent d interval for (K, Q), or null when infeasible. */
 function dInterval(region: Region, K: number, Q: number, maxEntries: number): [number, number] | null {
   const neg = region.neg(Q);
@@ -511,200 +235,16 @@ function dInterval(region: Region, K: number, Q: number, maxEntries: number): [n
   return lo <= hi ? [lo, hi] : null;
 }
 
-/** The parameters of a departure that the common draw does not fix. */
-interface Draw {
-  readonly K: number;
-  readonly Q: number;
-  readonly d: number;
-  readonly fLb: number;
-  readonly fZ: number;
-  readonly alternate: boolean;
-  readonly fV: number;
-  readonly beta: number;
-}
-
-/** lb in [1/4, 1/2] and Z in [1, min(K, sharingBound(lb))] from two fractions (all conditions kept). */
-function validLbZ(draw: Draw, lbRange: readonly [number, number] = [LB_MIN, LB_MAX]): { lb: number; Z: number } {
-  const lb = lerp(draw.fLb, lbRange[0], lbRange[1]);
-  return { lb, Z: linInt(draw.fZ, 1, Math.min(draw.K, sharingBound(lb))) };
-}
-
 function tokensFor(K: number, Z: number, alternate: boolean): TokenAssignment {
   return Z === 1 ? { kind: 'distinct' } : { kind: 'pairs', pairs: sharingPairs(K, Z, alternate ? 'alternating' : 'chosen') };
 }
 
-/** v in [0, noiseBound(qHi)/factor] (bound reached at fV = 1), settled so that v·factor <= noiseBound(qHi). */
-function validNoise(fV: number, qHi: number, factor: number): number {
-  const cap = noiseBound(qHi);
-  const v = fV === 1 ? cap / factor : fV * (cap / factor);
-  return settle(v, (y) => y * factor <= cap, false);
-}
-
-/** Parameters beyond (K, Q, d) for one departure. */
-interface Finish {
-  lb: number;
-  Z: number;
-  v: number;
-  tokens?: TokenAssignment;
-  concepts?: ConceptVectors;
-  departures?: ClusterConfigInput['departures'];
-}
-
-/** Everything that is specific to one departure. */
-interface Plan {
-  readonly region: Region;
-  finish(draw: Draw): Finish;
-}
-
-function planFor(id: DepartureId, m: number, requireSize: boolean): Plan {
-  const qMin = requireSize ? SIZE_MIN_Q : 1;
-  const basisFloor = (K: number): number => conceptMinDim(K, { kind: 'basis' });
-  const plain: Region = {
-    kRange: [1, Number.POSITIVE_INFINITY],
-    dFloor: basisFloor,
-    neg: (Q) => Q,
-    qAllowed: (_K, Q) => Q >= qMin,
-    forcedD: () => null,
-  };
-  const holdsDefault = (draw: Draw, qHi = draw.Q): Finish => {
-    const { lb, Z } = validLbZ(draw);
-    return { lb, Z, v: validNoise(draw.fV, qHi, 1) };
-  };
-  const broken = m > 1;
-  switch (id) {
-    case 'Z': {
-      // Z in [max(1, ceil m), floor(4m)] keeps l_b = sqrt(m/(4Z)) in [1/4, 1/2].
-      const zLo = Math.max(1, Math.ceil(m));
-      const zHi = Math.floor(4 * m);
-      return {
-        region: { ...plain, kRange: [zLo, Number.POSITIVE_INFINITY] },
-        finish: (draw) => {
-          const Z = linInt(draw.fZ, zLo, Math.min(draw.K, zHi));
-          const lb0 = Math.min(LB_MAX, Math.max(LB_MIN, Math.sqrt(m / (4 * Z))));
-          const lb = settle(lb0, (y) => Z > 1 / (4 * y * y) === broken, broken);
-          return { lb, Z, v: validNoise(draw.fV, draw.Q, 1) };
-        },
-      };
-    }
-    case 'dim':
-      return {
-        // For m > 1 the exact product m·5Q exceeds 5Q by at least 5Q·2^-52, one ulp of 5Q, so
-        // the rounded product is above 5Q and its ceiling breaks the condition; for m <= 1 it is
-        // at most 5Q (rounding is monotone), so the condition holds.
-        region: { ...plain, forcedD: (Q) => Math.ceil(m * dimBound(Q)) },
-        finish: (draw) => holdsDefault(draw),
-      };
-    case 'noise':
-      return {
-        region: plain,
-        finish: (draw) => {
-          const { lb, Z } = validLbZ(draw);
-          const bound = noiseBound(draw.Q);
-          const v = settle(m * bound, (y) => y > bound === broken, broken);
-          return { lb, Z, v };
-        },
-      };
-    case 'shared-high':
-      return {
-        region: plain,
-        finish: (draw) => {
-          const lb = m / 2;
-          const Z = broken ? 1 : linInt(draw.fZ, 1, Math.min(draw.K, sharingBound(lb)));
-          return { lb, Z, v: validNoise(draw.fV, draw.Q, 1) };
-        },
-      };
-    case 'shared-low':
-      return {
-        region: plain,
-        finish: (draw) => {
-          const lb = 1 / (4 * m);
-          const Z = linInt(draw.fZ, 1, Math.min(draw.K, sharingBound(lb)));
-          return { lb, Z, v: validNoise(draw.fV, draw.Q, 1) };
-        },
-      };
-    case 'size': {
-      const Q = Math.floor(SIZE_MIN_Q / m);
-      return { region: { ...plain, qAllowed: (_K, q) => q === Q }, finish: (draw) => holdsDefault(draw) };
-    }
-    case 'ortho':
-    case 'ortho-correlated': {
-      const correlated = id === 'ortho-correlated';
-      const kind: ConceptVectors = m === 0 ? { kind: 'basis' } : correlated ? { kind: 'correlated', rho: 0.5 } : { kind: 'approx', delta: 0.5 };
-      return {
-        region: { ...plain, dFloor: (K) => conceptMinDim(K, kind) },
-        finish: (draw) => {
-          const { lb, Z, v } = holdsDefault(draw);
-          if (m === 0) return { lb, Z, v, concepts: { kind: 'basis' } };
-          const bound = approxDeltaBound(Z);
-          const target = m * bound;
-          if (!correlated) {
-            const delta = settle(target, (y) => y > bound === broken, broken);
-            return { lb, Z, v, concepts: { kind: 'approx', delta } };
-          }
-          // Alignment sqrt(1-ρ) = 1 - δ²/8 = 1 - t, i.e. ρ = t(2 - t).
-          const t = (target * target) / 8;
-          const rho = settle(t * (2 - t), (y) => correlatedDelta(y) > bound === broken, broken, rhoStep);
-          return { lb, Z, v, concepts: { kind: 'correlated', rho } };
-        },
-      };
-    }
-    case 'imbalance': {
-      const neg = (Q: number): number => negativeClusterSize(Q, 1 / m);
-      return {
-        // Past m = 1 the rounded |C_{k,-}| must still differ from Q (else nothing is imbalanced).
-        region: { ...plain, neg, qAllowed: (_K, Q) => neg(Q) >= qMin && (m === 1 || neg(Q) < Q) },
-        finish: (draw) => ({ ...holdsDefault(draw), departures: { imbalance: 1 / m } }),
-      };
-    }
-    case 'label-noise':
-      return {
-        // The sampler flips round(m N) labels: at least one must flip when m > 0.
-        region: { ...plain, qAllowed: (K, Q) => Q >= qMin && (m === 0 || Math.round(m * 2 * K * Q) >= 1) },
-        finish: (draw) => ({ ...holdsDefault(draw), departures: { labelNoise: m } }),
-      };
-    case 'anisotropic':
-      return {
-        region: plain,
-        finish: (draw) => {
-          const noise: NoiseModel = m > 1 ? { kind: 'anisotropic', ratio: m } : { kind: 'isotropic' };
-          const { lb, Z } = validLbZ(draw);
-          return { lb, Z, v: validNoise(draw.fV, draw.Q, noiseStdFactor(noise, draw.d)), departures: { noise } };
-        },
-      };
-    case 'heavy-tail':
-      return {
-        region: plain,
-        finish: (draw) => ({
-          ...holdsDefault(draw),
-          departures: { noise: m > 0 ? { kind: 'student-t', dof: 1 / m } : { kind: 'isotropic' } },
-        }),
-      };
-    case 'shared-pair': {
-      const K = Math.floor(m);
-      // Z = K <= 1/(4 l_b²) needs l_b <= 1/(2 sqrt K).
-      const lbHi = settle(Math.min(LB_MAX, 1 / (2 * Math.sqrt(K))), (y) => K <= 1 / (4 * y * y), false);
-      return {
-        region: { ...plain, kRange: [K, K] },
-        finish: (draw) => {
-          const lb = lerp(draw.fLb, LB_MIN, lbHi);
-          return { lb, Z: K, v: validNoise(draw.fV, draw.Q, 1), tokens: { kind: 'shared-pair' } };
-        },
-      };
-    }
-    case 'ref-prefers-rejected':
-      return {
-        region: plain,
-        finish: (draw) => ({ ...holdsDefault(draw), departures: { refLogOdds: (m * LN3) / draw.beta } }),
-      };
-  }
-}
-
 function requireMagnitude(id: DepartureId, m: number): number {
   requireFinite('magnitude', m);
-  const [lo, hi] = AXES[id].domain;
-  const tooHigh = id === 'heavy-tail' ? m >= hi : m > hi;
+  const { domain: [lo, hi], domainOpenAbove } = departureAxis(id);
+  const tooHigh = domainOpenAbove === true ? m >= hi : m > hi;
   if (m < lo || tooHigh) {
-    const range = id === 'heavy-tail' ? `[${lo}, ${hi})` : `[${lo}, ${hi}]`;
+    const range = domainOpenAbove === true ? `[${lo}, ${hi})` : `[${lo}, ${hi}]`;
     throw new InvalidInputError('magnitude', `must be in ${range} for departure '${id}', got ${m}`);
   }
   return m;
@@ -733,7 +273,7 @@ export function breakingConfigArb(departure: DepartureId, magnitude: number, opt
   if (scale === undefined) throw new InvalidInputError('scale', `must be 'small' or 'full', got ${String(opts.scale)}`);
   const maxN = requireInt('maxN', opts.maxN ?? scale.maxN, 2);
   const maxEntries = requireInt('maxEntries', opts.maxEntries ?? scale.maxEntries, 2);
-  const plan = planFor(id, m, opts.requireSize ?? true);
+  const plan = REGISTRY.get(id)!.plan(m, (opts.requireSize ?? true) ? SIZE_MIN_Q : 1);
   const { region } = plan;
 
   // Feasible (K, Q): all sizes up to the scale's limits, scanned once (at most 32 × 1000).

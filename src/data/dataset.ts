@@ -1,8 +1,10 @@
 /**
  * In-memory preference data, the one format every layer below `data` consumes.
  *
- * Features are stored row-major in one `Float64Array` (sample i occupies
- * `features[i*d .. i*d+d)`), tokens as `Int32Array`. A sample is `(g_i, w_i, l_i)` with
+ * Features are stored row-major in one typed array (sample i occupies `features[i*d .. i*d+d)`):
+ * a `Float64Array`, or a `Float32Array` for float32 data (real embeddings exported from PyTorch
+ * as float32 stay float32 in memory; every consumer widens each value to float64, which is exact,
+ * before any arithmetic). Tokens are stored as `Int32Array`. A sample is `(g_i, w_i, l_i)` with
  * `w_i != l_i` (THEORY.md §1).
  */
 export interface PreferenceSet {
@@ -11,7 +13,7 @@ export interface PreferenceSet {
   /** Feature dimension d. */
   readonly d: number;
   /** n × d row-major feature matrix g(x_i). */
-  readonly features: Float64Array;
+  readonly features: FeatureMatrix;
   /** Preferred token w_i per sample. */
   readonly chosen: Int32Array;
   /** Rejected token l_i per sample. */
@@ -24,6 +26,9 @@ export interface PreferenceSet {
   readonly refChosenLogp?: Float64Array;
   readonly refRejectedLogp?: Float64Array;
 }
+
+/** A feature matrix as stored: float64, or float32 as read from a float32 file. */
+export type FeatureMatrix = Float64Array | Float32Array;
 
 /** A training set, an optional held-out test set, and the vocabulary size V. */
 export interface Dataset {

@@ -26,8 +26,8 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Dataset, PreferenceSet } from './dataset.ts';
 import { InvalidInputError } from '../theory/errors.ts';
-import { encodeNpy, readNpz, writeNpz } from './npz.ts';
-import type { NpyKind } from './npz.ts';
+import { encodeNpy, readNpzBytes, readNpzFile, writeNpz } from './npz.ts';
+import type { NpyArray, NpyKind, NpyValues } from './npz.ts';
 
 /** File formats {@link saveDataset} writes: npz stored (np.savez), npz deflated (np.savez_compressed), JSON. */
 export type DatasetFormat = 'npz' | 'npz-compressed' | 'json';
@@ -57,7 +57,8 @@ type ArrayName = (typeof DATASET_ARRAY_NAMES)[number];
 /** An array as both readers hand it to validation: values in C order, its shape and element kind ('json' numbers carry no kind). */
 interface RawArray {
   readonly shape: readonly number[];
-  readonly values: Float64Array;
+  /** Float32Array for a float32 file (kept as is for features; widened for the short vectors). */
+  readonly values: NpyValues;
   readonly kind: NpyKind | 'json';
 }
 
@@ -103,12 +104,28 @@ function fail(field: string, message: string): never {
   throw new InvalidInputError(oneLine(field), oneLine(message.replace(/\s+/g, ' ')));
 }
 
+/**
+ * Index of the first NaN or ±∞, or -1. One loop per storage type (monomorphic element loads:
+ * this scan touches every feature of a 1 GB file once); x - x is 0 exactly for finite x.
+ */
+function firstNonFinite(v: NpyValues): number {
+  return v instanceof Float32Array ? firstNonFinite32(v) : firstNonFinite64(v);
+}
+function firstNonFinite64(v: Float64Array): number {
+  for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return i;
+  return -1;
+}
+function firstNonFinite32(v: Float32Array): number {
+  for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return i;
+  return -1;
+}
+
 /** Builds and validates a Dataset from raw arrays; `file` names the source in errors. */
 function assemble(get: (name: ArrayName) => RawArray | undefined, file: string): Dataset {
   const where = (name: string) => `${file}[${name}]`;
   const need = (name: ArrayName): RawArray => get(name) ?? fail(where(name), 'required array is missing');
 
-  const matrixOf = (name: ArrayName, d?: number): { n: number; d: number; values: Float64Array } => {
+  const matrixOf = (name: ArrayName, d?: number): { n: number; d: number; values: NpyValues } => {
     const a = need(name);
     if (a.kind !== 'f' && a.kind !== 'json') fail(where(name), `must be float64 or float32, got an integer array`);
     if (a.shape.length !== 2) fail(where(name), `must be 2-dimensional (N×d), got shape ${pyShape(a.shape)}`);
@@ -117,9 +134,8 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
     if (cols < 1) fail(where(name), 'has no columns');
     if (d !== undefined && cols !== d) fail(where(name), `has ${cols} columns but features has d = ${d}`);
     const v = a.values;
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) fail(where(name), `value ${v[i]} at row ${Math.floor(i / cols)}, column ${i % cols} is not finite`);
-    }
+    const i = firstNonFinite(v);
+    if (i >= 0) fail(where(name), `value ${v[i]} at row ${Math.floor(i / cols)}, column ${i % cols} is not finite`);
     return { n, d: cols, values: v };
   };
 
@@ -129,7 +145,7 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
     if (kind === 'float' && (a.kind === 'i' || a.kind === 'u')) fail(where(name), 'must be a float array, got integers');
     if (a.shape.length !== 1) fail(where(name), `must be 1-dimensional, got shape ${pyShape(a.shape)}`);
     if (a.shape[0] !== n) fail(where(name), `has length ${a.shape[0]} but there are ${n} samples`);
-    const v = a.values;
+    const v = a.values instanceof Float64Array ? a.values : Float64Array.from(a.values);
     for (let i = 0; i < n; i++) {
       const x = v[i];
       if (!Number.isFinite(x)) fail(where(name), `value ${x} at index ${i} is not finite`);
@@ -213,7 +229,10 @@ function assemble(get: (name: ArrayName) => RawArray | undefined, file: string):
  * @throws InvalidInputError on any corrupt, malformed or invalid content.
  */
 export function parseNpzDataset(bytes: Uint8Array, file: string): Dataset {
-  const arrays = readNpz(bytes, file, DATASET_ARRAY_NAMES);
+  return assembleNpz(readNpzBytes(bytes, file, DATASET_ARRAY_NAMES), file);
+}
+
+function assembleNpz(arrays: Map<string, NpyArray<NpyValues>>, file: string): Dataset {
   return assemble((name) => arrays.get(name), file);
 }
 
@@ -322,6 +341,8 @@ export function loadDataset(path: string): Dataset {
   if (isDirectory) fail(path, 'is a directory (expected a .npz or .json file)');
   const format = formatOf(path);
   if (format === undefined) fail(path, 'unknown dataset extension (expected .npz or .json)');
+  // An .npz is read by offset, each array once into its final typed array (never the whole file).
+  if (format === 'npz') return assembleNpz(readNpzFile(path, DATASET_ARRAY_NAMES), path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -329,7 +350,6 @@ export function loadDataset(path: string): Dataset {
     const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
     return fail(path, `cannot read file (${code})`);
   }
-  if (format === 'npz') return parseNpzDataset(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

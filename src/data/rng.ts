@@ -177,3 +177,14 @@ export class RandomStream {
 export function createStream(seed: number, path: string): RandomStream {
   return new RandomStream(seed, path);
 }
+
+/**
+ * The one derivation of a uint32 seed from a text key: seedrandom's default generator seeded
+ * with `key`, first int32, as unsigned. Used wherever work items need seeds that do not depend
+ * on which other items run (explore's items, frontier probes). Stable across versions: changing
+ * it changes every derived input.
+ * @example deriveSeed(`explore/${seed}/frontier/noise`)
+ */
+export function deriveSeed(key: string): number {
+  return seedrandom(key).int32() >>> 0;
+}

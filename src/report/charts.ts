@@ -13,6 +13,7 @@
 import { parse, resetSVGDefIds, View, Error as VEGA_LOG_ERROR } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { InvalidInputError, requireFinite } from '../theory/errors.ts';
+import { formatNumber } from './format.ts';
 
 /** Options of every renderer. */
 export interface RenderOptions {
@@ -117,8 +118,8 @@ function span(values: readonly number[]): number {
 }
 
 /** A short, stable label for a number (4 significant digits, no trailing zeros). */
-function formatNumber(v: number): string {
-  return String(Number(v.toPrecision(4)));
+function chartNumber(v: number): string {
+  return formatNumber(v, { digits: 4, trim: true });
 }
 
 function base(title: string | undefined) {
@@ -305,7 +306,7 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
   const positive = values.filter((v) => v > 0);
   const floor = log10Values ? NEGLOG_FLOOR : positive.length > 0 ? Math.min(...positive) / 2 : 1e-6;
   const shown = (v: number): number => (logY ? Math.max(v, floor) : v);
-  const kLabel = (K: number | undefined): string => (K === undefined ? 'bound' : `K = ${formatNumber(K)}`);
+  const kLabel = (K: number | undefined): string => (K === undefined ? 'bound' : `K = ${chartNumber(K)}`);
   const points = input.points.map((p) => ({
     Q: p.Q,
     series: kLabel(p.K),
@@ -330,7 +331,7 @@ export function generalizationSpec(input: GeneralizationInput): TopLevelSpec {
   const yTitle = log10Values
     ? '−log10 R(P): decades below 1 (higher = smaller)'
     : logY && values.some((v) => v === 0)
-      ? `test error R(P) (0 drawn at ${formatNumber(floor)})`
+      ? `test error R(P) (0 drawn at ${chartNumber(floor)})`
       : 'test error R(P)';
   const vacuousAt = 1;
   const layers: unknown[] = [
@@ -454,7 +455,7 @@ export interface HeatmapInput {
 }
 
 function axisLabels(values: ReadonlyArray<number | string>): { labels: string[]; label: (v: number | string) => string } {
-  const label = (v: number | string): string => (typeof v === 'number' ? formatNumber(v) : v);
+  const label = (v: number | string): string => (typeof v === 'number' ? chartNumber(v) : v);
   const unique = [...new Set(values)];
   const numeric = unique.every((v) => typeof v === 'number');
   const sorted = numeric ? [...(unique as number[])].sort((a, b) => a - b) : unique;
@@ -574,7 +575,7 @@ export function frontierSpec(input: FrontierChartInput): TopLevelSpec {
       ],
     },
     {
-      data: { values: [{ p, label: `p = ${formatNumber(p * 100)}%` }] },
+      data: { values: [{ p, label: `p = ${chartNumber(p * 100)}%` }] },
       layer: [
         { mark: { type: 'rule', color: '#de2d26', strokeDash: [4, 3] }, encoding: { y: { ...y, field: 'p' } } },
         {
@@ -586,7 +587,7 @@ export function frontierSpec(input: FrontierChartInput): TopLevelSpec {
   );
   if (input.frontier != null) {
     layers.push({
-      data: { values: [{ m: requireFinite('frontier', input.frontier), label: `frontier ≈ ${formatNumber(input.frontier)}` }] },
+      data: { values: [{ m: requireFinite('frontier', input.frontier), label: `frontier ≈ ${chartNumber(input.frontier)}` }] },
       layer: [
         { mark: { type: 'rule', color: '#e6550d' }, encoding: { x } },
         {

@@ -11,7 +11,7 @@ import type { Findings, FrontierFinding } from '../check/explore/index.ts';
 import { departureAxis } from '../data/breaking.ts';
 import { indifferenceZone } from '../check/frontier.ts';
 import { frontierChart, heatmapChart } from './charts.ts';
-import { fmt, markdownTable, table } from './format.ts';
+import { fmt, formatNumber, markdownTable, table } from './format.ts';
 import { SCHEMA_VERSION } from './schemaVersion.ts';
 import { exploreHtml } from './exploreHtml.ts';
 
@@ -23,7 +23,7 @@ function zoneOf(s: Findings['settings']): readonly [number, number] {
 /** Three significant digits: enough to read a frontier off a table whose CI is wider than that. */
 function num(x: number | null | undefined): string {
   if (x === null || x === undefined) return '—';
-  return Number.isInteger(x) ? String(x) : x.toPrecision(3);
+  return formatNumber(x, { digits: 3, integersBelow: Number.POSITIVE_INFINITY });
 }
 
 /** The frontier cell of a row: "m [lo, hi]", "> hi", "<= lo" or a status. */

@@ -1,16 +1,51 @@
 /** Plain-text tables for human output (no colours: output is often piped into logs). */
 
-/** Formats a number compactly: integers as is, others with 6 significant digits. */
+/** How {@link formatNumber} writes a number. */
+export interface NumberStyle {
+  /** Significant digits. */
+  readonly digits: number;
+  /**
+   * Magnitudes in [lo, hi) are written positionally without trailing zeros, all others
+   * exponentially with `expDigits` significant digits (0 is '0'). Absent: always `toPrecision(digits)`.
+   */
+  readonly plain?: readonly [number, number];
+  /** Significant digits of the exponential form under `plain` (default `digits`). */
+  readonly expDigits?: number;
+  /** Integers of smaller magnitude are written in full. */
+  readonly integersBelow?: number;
+  /** Without `plain`: drop trailing zeros (String(Number(...))). Default false. */
+  readonly trim?: boolean;
+}
+
+/**
+ * The one number formatter of the code base; each report picks a style (its digits and where
+ * positional notation ends).
+ * @example formatNumber(0.1234567, { digits: 3 }) // '0.123'
+ * @example formatNumber(2.5e-7, { digits: 4, plain: [1e-3, 1e5] }) // '2.500e-7'
+ */
+export function formatNumber(x: number, style: NumberStyle): string {
+  const { digits, plain, integersBelow } = style;
+  if (integersBelow !== undefined && Number.isInteger(x) && Math.abs(x) < integersBelow) return String(x);
+  if (plain === undefined) {
+    const text = x.toPrecision(digits);
+    return style.trim === true ? String(Number(text)) : text;
+  }
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= plain[0] && a < plain[1] ? String(Number(x.toPrecision(digits))) : x.toExponential((style.expDigits ?? digits) - 1);
+}
+
+/** The style of human tables: integers in full, others with 6 significant digits. */
+const TABLE_STYLE: NumberStyle = { digits: 6, plain: [1e-4, 1e6], expDigits: 5, integersBelow: 1e15 };
+
+/** Formats a number compactly for tables: integers as is, others with 6 significant digits. */
 export function fmt(x: number | null | undefined): string {
   if (x === null || x === undefined) return '—';
   if (typeof x === 'boolean') return x ? 'yes' : 'no';
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  if (x === 0) return '0';
   // The theory clamps infinite ratios (e.g. the slack of a condition met with a zero side) to
   // ±Number.MAX_VALUE so JSON can carry them; a person reads them as infinite.
   if (Math.abs(x) >= Number.MAX_VALUE) return x > 0 ? '∞' : '-∞';
-  const a = Math.abs(x);
-  return a >= 1e-4 && a < 1e6 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4);
+  return formatNumber(x, TABLE_STYLE);
 }
 
 /**

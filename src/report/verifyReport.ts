@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { counterexampleFile, toSaved } from '../check/counterexampleStore.ts';
 import type { VerifyRun } from '../check/verify.ts';
 import type { ClaimResult } from '../check/runner.ts';
-import { markdownTable } from './format.ts';
+import { formatNumber, markdownTable } from './format.ts';
 import { copyDirAtomic, writeDirAtomic, writeText } from './atomicDir.ts';
 import { SCHEMA_VERSION } from './schemaVersion.ts';
 import { trialsJsonl } from './trialsJsonl.ts';
@@ -15,9 +15,7 @@ import { CHART_CAPTIONS, verifyHtml } from './verifyHtml.ts';
 
 function num(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 1e-3 && a < 1e5 ? Number(x.toPrecision(digits)).toString() : x.toExponential(digits - 1);
+  return formatNumber(x, { digits, plain: [1e-3, 1e5] });
 }
 
 /** The verify command line that repeats a run bit for bit (every flag that matters). */

@@ -1,6 +1,6 @@
 /**
  * The 'reference' backend: exact float64 evaluation of the flow's right-hand side
- * (THEORY.md §1–§2) by the fused kernel of `kernel.mjs`, on the calling thread or on worker
+ * (THEORY.md §1–§2) by the fused kernel of `kernel.ts`, on the calling thread or on worker
  * threads, with results that are bit-identical for any number of workers.
  *
  * Determinism: the samples are cut into fixed blocks of `SAMPLE_BLOCK` samples (boundaries depend
@@ -8,24 +8,24 @@
  * over the rows its samples touch, in sample order; the partials are then summed on the calling
  * thread in block order. Workers only decide WHO computes a block, never how it is summed.
  *
- * Feature storage: when every feature value is exactly a float32 (e.g. PyTorch embeddings), the
- * backend keeps a Float32Array copy and runs the kernel's *F32 variant: half the memory and half
- * the bytes per pass, the same float64 arithmetic, bit-identical results (kernel.mjs header; not
- * measurably faster with scalar JS loops, which are instruction-bound).
- * Otherwise the dataset's Float64Array is used as is.
+ * Feature storage: the dataset's own array, Float64Array or Float32Array (a float32 file stays
+ * float32: half the memory and half the bytes per pass), read by the kernel copy generated for
+ * that storage; the arithmetic is float64 either way and widening float32 is exact, so results are
+ * bit-identical to widening the matrix first (kernelSource.ts).
  *
- * Workers share the features through a SharedArrayBuffer (copied once, or used in place when the
- * dataset's float64 features already live in one) and are driven through `Atomics.wait/notify`, so each
- * evaluation is synchronous. Workers are `unref`ed: they never keep the process alive; `dispose`
- * terminates them.
+ * Workers share the features through a SharedArrayBuffer (used in place when the dataset's
+ * features already live in one, as `loadDataset` reads them; copied once otherwise) and are
+ * driven through `Atomics.wait/notify`, so each evaluation is synchronous. Workers are `unref`ed:
+ * they never keep the process alive; `dispose` terminates them.
  */
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import type { BackendOptions, BackendProblem, LossSpec, SimBackend } from './backend.ts';
 import { registerBackend } from './backend.ts';
-import {
-  evaluateBlockF32, evaluateBlockF64, isFloat32Exact, LOSS_CODE, marginsBlockF32, marginsBlockF64, reduceBlocks,
-} from './kernel.mjs';
+import type { FeatureMatrix } from '../data/dataset.ts';
+import { kernelFor, LOSS_CODE, reduceBlocks, type BlockKernel } from './kernel.ts';
+import { CMD, CTRL, type ReferenceWorkerData } from './referenceProtocol.ts';
+import { workerModule } from '../data/workerUrl.ts';
 
 /**
  * Samples per block. Ours: large enough that the per-block bookkeeping (one partial per touched
@@ -80,14 +80,13 @@ export function blockLayout(problem: BackendProblem, blockSize = SAMPLE_BLOCK): 
 }
 
 /**
- * The feature storage the kernel reads: a Float32Array copy when every value is exactly a float32
- * (lossless, half the memory traffic), otherwise the dataset's own Float64Array. With `shared`,
- * the float32 copy lives in a SharedArrayBuffer for the workers.
+ * The feature storage the kernel reads: the dataset's own array; with `shared` (for workers), in
+ * a SharedArrayBuffer: the array itself when it already lives in one, else a copy of the same type.
  */
-export function featureStorage(features: Float64Array, shared = false): Float64Array | Float32Array {
-  if (!isFloat32Exact(features)) return features;
-  const bytes = Math.max(1, features.length) * Float32Array.BYTES_PER_ELEMENT;
-  const out = new Float32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, features.length);
+export function featureStorage(features: FeatureMatrix, shared = false): FeatureMatrix {
+  if (!shared || features.buffer instanceof SharedArrayBuffer) return features;
+  const bytes = Math.max(1, features.length) * features.BYTES_PER_ELEMENT;
+  const out = features instanceof Float32Array ? new Float32Array(new SharedArrayBuffer(bytes), 0, features.length) : new Float64Array(new SharedArrayBuffer(bytes), 0, features.length);
   out.set(features);
   return out;
 }
@@ -110,7 +109,8 @@ export class ReferenceBackend implements SimBackend {
   private readonly partial: Float64Array;
   private readonly scratch: Float64Array;
   /** What the kernel reads (see `featureStorage`); `storage` says which. */
-  private readonly features: Float64Array | Float32Array;
+  private readonly features: FeatureMatrix;
+  private readonly kernel: BlockKernel;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
 
@@ -123,6 +123,7 @@ export class ReferenceBackend implements SimBackend {
     this.partial = new Float64Array(this.layout.blockRows.length * this.d);
     this.scratch = new Float64Array(2 * this.d);
     this.features = featureStorage(problem.data.features);
+    this.kernel = kernelFor(this.features);
     this.storage = this.features instanceof Float32Array ? 'float32' : 'float64';
   }
 
@@ -137,40 +138,25 @@ export class ReferenceBackend implements SimBackend {
     for (let b = 0; b < L.blockCount; b++) {
       const r0 = L.blockRowStart[b]!;
       const start = L.blockStart[b]!, end = L.blockStart[b + 1]!, touched = L.blockRowStart[b + 1]! - r0;
-      if (f instanceof Float32Array) {
-        evaluateBlockF32(f, this.d, start, end, rows.chosenRow, rows.rejectedRow, L.localChosen, L.localRejected,
-          touched, deltaW, code, spec.beta, scale, mask, outMargins, this.partial, r0 * this.d, this.scratch);
-      } else {
-        evaluateBlockF64(f, this.d, start, end, rows.chosenRow, rows.rejectedRow, L.localChosen, L.localRejected,
-          touched, deltaW, code, spec.beta, scale, mask, outMargins, this.partial, r0 * this.d, this.scratch);
-      }
+      this.kernel.evaluateBlock(f, this.d, start, end, rows.chosenRow, rows.rejectedRow, L.localChosen, L.localRejected,
+        touched, deltaW, code, spec.beta, scale, mask, outMargins, this.partial, r0 * this.d, this.scratch);
     }
     reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
   }
 
   margins(deltaW: Float64Array, beta: number, out: Float64Array): void {
     const { rows } = this.problem;
-    const f = this.features;
-    if (f instanceof Float32Array) marginsBlockF32(f, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
-    else marginsBlockF64(f, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
+    this.kernel.marginsBlock(this.features, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
   }
 
   dispose(): void {}
 }
 
-const CTRL_GEN = 0;
-const CTRL_DONE = 1;
-const CTRL_CMD = 2;
-const CTRL_ERROR = 3;
-const CMD_EVALUATE = 1;
-const CMD_MARGINS = 2;
-const CMD_EXIT = 3;
-
-function shared<T extends Int32Array | Float64Array | Uint8Array>(src: T): T {
-  const ctor = src.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
-  const out = new ctor(new SharedArrayBuffer(Math.max(1, src.length) * ctor.BYTES_PER_ELEMENT));
-  out.set(src as never);
-  return out;
+/** A copy of `src` in a new SharedArrayBuffer, for the workers. */
+function shared(src: Int32Array): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(Math.max(1, src.length) * Int32Array.BYTES_PER_ELEMENT);
+  new Int32Array(buffer).set(src);
+  return buffer;
 }
 
 /**
@@ -184,12 +170,12 @@ export class ParallelReferenceBackend implements SimBackend {
   readonly rowCount: number;
   private readonly layout: BlockLayout;
   private readonly threads: Worker[] = [];
-  private readonly ctrl: Int32Array;
-  private readonly params: Float64Array;
-  private readonly deltaW: Float64Array;
-  private readonly marginsBuf: Float64Array;
-  private readonly partial: Float64Array;
-  private readonly mask: Uint8Array;
+  private readonly ctrl: Int32Array<SharedArrayBuffer>;
+  private readonly params: Float64Array<SharedArrayBuffer>;
+  private readonly deltaW: Float64Array<SharedArrayBuffer>;
+  private readonly marginsBuf: Float64Array<SharedArrayBuffer>;
+  private readonly partial: Float64Array<SharedArrayBuffer>;
+  private readonly mask: Uint8Array<SharedArrayBuffer>;
   private disposed = false;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
@@ -201,8 +187,7 @@ export class ParallelReferenceBackend implements SimBackend {
     this.rowCount = rows.tokens.length;
     this.layout = blockLayout(problem);
     const L = this.layout;
-    const stored = featureStorage(data.features, true);
-    const features = stored instanceof Float32Array || stored.buffer instanceof SharedArrayBuffer ? stored : shared(stored);
+    const features = featureStorage(data.features, true);
     this.storage = features instanceof Float32Array ? 'float32' : 'float64';
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
     this.params = new Float64Array(new SharedArrayBuffer(8 * 4));
@@ -210,63 +195,71 @@ export class ParallelReferenceBackend implements SimBackend {
     this.marginsBuf = new Float64Array(new SharedArrayBuffer(Math.max(1, this.n) * 8));
     this.partial = new Float64Array(new SharedArrayBuffer(Math.max(1, L.blockRows.length * this.d) * 8));
     this.mask = new Uint8Array(new SharedArrayBuffer(Math.max(1, this.n)));
-    const common = {
+    const common: Omit<ReferenceWorkerData, 'index'> = {
       n: this.n,
       d: this.d,
       workers,
       blockCount: L.blockCount,
       ctrl: this.ctrl.buffer,
       params: this.params.buffer,
-      features: features.buffer,
+      features: features.buffer as SharedArrayBuffer, // featureStorage(…, true) guarantees it
       featuresOffset: features.byteOffset,
       featuresF32: features instanceof Float32Array,
-      chosenRow: shared(rows.chosenRow).buffer,
-      rejectedRow: shared(rows.rejectedRow).buffer,
-      localChosen: shared(L.localChosen).buffer,
-      localRejected: shared(L.localRejected).buffer,
-      blockStart: shared(L.blockStart).buffer,
-      blockRowStart: shared(L.blockRowStart).buffer,
+      chosenRow: shared(rows.chosenRow),
+      rejectedRow: shared(rows.rejectedRow),
+      localChosen: shared(L.localChosen),
+      localRejected: shared(L.localRejected),
+      blockStart: shared(L.blockStart),
+      blockRowStart: shared(L.blockRowStart),
       deltaW: this.deltaW.buffer,
       margins: this.marginsBuf.buffer,
       partial: this.partial.buffer,
       mask: this.mask.buffer,
     };
+    const url = workerModule(import.meta.url, 'worker');
     for (let index = 0; index < workers; index++) {
       // Referenced until 'online' (an unreferenced starting worker would let the process exit
       // while `create` awaits it), then unref'ed by `create`.
-      this.threads.push(new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { ...common, index } }));
+      const workerData: ReferenceWorkerData = { ...common, index };
+      this.threads.push(new Worker(url, { workerData }));
     }
   }
 
-  /** Starts `workers` threads and waits until they are running. */
+  /** Starts `workers` threads and waits until each has loaded the kernel and awaits commands. */
   static async create(problem: BackendProblem, workers: number): Promise<ParallelReferenceBackend> {
     const b = new ParallelReferenceBackend(problem, workers);
-    await Promise.all(
-      b.threads.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            w.once('online', () => resolve());
-            w.once('error', reject);
-          }),
-      ),
-    );
+    try {
+      await Promise.all(
+        b.threads.map(
+          (w) =>
+            new Promise<void>((resolve, reject) => {
+              w.once('message', () => resolve());
+              w.once('error', reject);
+              w.once('exit', (code) => reject(new Error(`a reference-backend worker exited (code ${code}) before it was ready`)));
+            }),
+        ),
+      );
+    } catch (e) {
+      b.dispose();
+      throw e;
+    }
     for (const w of b.threads) w.unref();
     return b;
   }
 
   private run(cmd: number): void {
     if (this.disposed) throw new Error('backend used after dispose()');
-    Atomics.store(this.ctrl, CTRL_DONE, 0);
-    Atomics.store(this.ctrl, CTRL_CMD, cmd);
-    Atomics.add(this.ctrl, CTRL_GEN, 1);
-    Atomics.notify(this.ctrl, CTRL_GEN);
+    Atomics.store(this.ctrl, CTRL.done, 0);
+    Atomics.store(this.ctrl, CTRL.cmd, cmd);
+    Atomics.add(this.ctrl, CTRL.gen, 1);
+    Atomics.notify(this.ctrl, CTRL.gen);
     const total = this.threads.length;
     for (;;) {
-      const done = Atomics.load(this.ctrl, CTRL_DONE);
+      const done = Atomics.load(this.ctrl, CTRL.done);
       if (done >= total) break;
-      Atomics.wait(this.ctrl, CTRL_DONE, done);
+      Atomics.wait(this.ctrl, CTRL.done, done);
     }
-    if (Atomics.load(this.ctrl, CTRL_ERROR) !== 0) throw new Error('a reference-backend worker failed');
+    if (Atomics.load(this.ctrl, CTRL.error) !== 0) throw new Error('a reference-backend worker failed');
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {
@@ -278,7 +271,7 @@ export class ParallelReferenceBackend implements SimBackend {
     const useMask = spec.loss === 'slic' && spec.slicMask !== undefined;
     this.params[3] = useMask ? 1 : 0;
     if (useMask) this.mask.set(spec.slicMask!);
-    this.run(CMD_EVALUATE);
+    this.run(CMD.evaluate);
     outMargins.set(this.marginsBuf.subarray(0, this.n));
     const L = this.layout;
     reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
@@ -287,16 +280,16 @@ export class ParallelReferenceBackend implements SimBackend {
   margins(deltaW: Float64Array, beta: number, out: Float64Array): void {
     this.deltaW.set(deltaW);
     this.params[0] = beta;
-    this.run(CMD_MARGINS);
+    this.run(CMD.margins);
     out.set(this.marginsBuf.subarray(0, this.n));
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    Atomics.store(this.ctrl, CTRL_CMD, CMD_EXIT);
-    Atomics.add(this.ctrl, CTRL_GEN, 1);
-    Atomics.notify(this.ctrl, CTRL_GEN);
+    Atomics.store(this.ctrl, CTRL.cmd, CMD.exit);
+    Atomics.add(this.ctrl, CTRL.gen, 1);
+    Atomics.notify(this.ctrl, CTRL.gen);
     for (const w of this.threads) void w.terminate();
   }
 }

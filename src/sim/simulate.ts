@@ -21,7 +21,7 @@
  * sliding mode, where the Filippov solution keeps r_i = 1 with a fractional weight), the
  * simulation stops with a `SimulationError`: sliding is not simulated.
  */
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset, FeatureMatrix } from '../data/dataset.ts';
 import { InvalidInputError, requireInt, requireNonNegative, requirePositive } from '../theory/errors.ts';
 import type { ActiveRows, LossName, LossSpec, SimBackend } from './backend.ts';
 import { activeRows, createBackend } from './backend.ts';
@@ -208,7 +208,7 @@ function resolve(opts: SimulateOptions): Resolved {
 }
 
 /** Largest ||g_i||_2 over the training set (maps ΔW errors to margin errors). */
-function maxFeatureNorm(features: Float64Array, n: number, d: number): number {
+function maxFeatureNorm(features: FeatureMatrix, n: number, d: number): number {
   let m = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;

@@ -6,7 +6,7 @@ import { conceptVectors } from '../../src/data/concepts.ts';
 import { InvalidInputError } from '../../src/theory/errors.ts';
 
 const cfg = (input: ClusterConfigInput): ClusterConfig => ClusterConfigSchema.parse(input);
-const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bytes = (a: Float64Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 /** Per-cluster means and pooled per-coordinate variance of the training features. */
 function clusterStats(config: ClusterConfig) {

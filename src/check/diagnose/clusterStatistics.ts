@@ -86,7 +86,10 @@ export interface ClusterStatistics {
  * @param workers worker threads for the Lanczos products (covarianceProduct.ts; results identical for every number).
  */
 export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignment, seed: number, workers = 0): ClusterStatistics {
-  const { n: N, d, features: X } = set;
+  const { n: N, d } = set;
+  // The statistics and their worker read float64 rows: a float32 file is widened once here (the
+  // values are exact in float64; the cost is one float64 copy of the features).
+  const X = set.features instanceof Float64Array ? set.features : Float64Array.from(set.features);
   const C = 2 * clusters.K;
   const sizes = Float64Array.from(clusters.sizes);
   const cl = clusters.clusterOf;

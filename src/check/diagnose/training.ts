@@ -147,7 +147,7 @@ function certificateRows(data: Dataset['train'], scale: number): RowSummary[] {
 }
 
 /** Per cluster: mean margin direction and variances of a trained ΔW (module comment). */
-function predictedErrors(res: SimulationResult, st: ClusterStatistics, clusters: ClusterAssignment, features: Float64Array): { along: number; iso: number } {
+function predictedErrors(res: SimulationResult, st: ClusterStatistics, clusters: ClusterAssignment, features: Float64Array | Float32Array): { along: number; iso: number } {
   const { d, N } = st;
   const C = 2 * clusters.K;
   const rowOf = new Map<number, number>();

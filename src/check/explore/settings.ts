@@ -10,20 +10,6 @@ import type { GenOptions } from '../claim.ts';
 import { DEFAULT_FRONTIER_LEVEL, DEFAULT_FRONTIER_P, DEFAULT_INDIFFERENCE, DEFAULT_MAX_PROBES } from '../frontier.ts';
 import { DIAGRAMS, DIAGRAM_IDS } from './diagrams.ts';
 
-/**
- * The theorem claims whose input is a ClusterConfig and whose trial records
- * `detail.conclusionHeld`: the ones the explorer can judge on broken configurations.
- * `certificate-implies-sandwich` is an implication that cannot fail without a bug: a control.
- */
-export const EXPLORABLE_CLAIM_IDS = [
-  'thm42-sandwich',
-  'thm42-window',
-  'thm42-monotone',
-  'thm43-generalization',
-  'appendixC-sandwich',
-  'certificate-implies-sandwich',
-] as const;
-
 /** Claims explored when none are named: Theorem 4.2's band and window and Theorem 4.3's bound. */
 export const DEFAULT_EXPLORE_CLAIMS = ['thm42-sandwich', 'thm42-window', 'thm43-generalization'] as const;
 

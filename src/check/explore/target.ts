@@ -6,11 +6,11 @@
  * it still fails and still breaks nothing new.
  */
 import fc from 'fast-check';
-import seedrandom from 'seedrandom';
 import { ClusterConfigSchema, type ClusterConfig } from '../../data/config.ts';
 import { departureAxis, describeBreak, type DepartureId } from '../../data/breaking.ts';
 import { SCALE_LIMITS } from '../../data/arbitraries.ts';
 import { negativeClusterSize } from '../../data/sampler.ts';
+import { deriveSeed } from '../../data/rng.ts';
 import type { GenOptions, Trial } from '../claim.ts';
 import { targetSearch, type Rng } from '../targetSearch.ts';
 import { yieldToEventLoop } from '../interrupt.ts';
@@ -204,5 +204,5 @@ export async function shrinkFailure(
 
 /** A seed derived from a text key (for per-item seeds independent of which other items run). */
 export function keyedSeed(seed: number, key: string): number {
-  return seedrandom(`explore/${seed >>> 0}/${key}`).int32() >>> 0;
+  return deriveSeed(`explore/${seed >>> 0}/${key}`);
 }

@@ -17,7 +17,6 @@ import { EDITIONS, type Edition } from '../../theory/edition.ts';
 import { DEPARTURE_IDS, PAPER_CONDITIONS, departuresBreaking, isDepartureId, type DepartureId, type PaperCondition } from '../../data/breaking.ts';
 import {
   DIAGRAM_IDS,
-  EXPLORABLE_CLAIM_IDS,
   DEFAULT_EXPLORE_CLAIMS,
   exploreSettings,
   findingsOf,
@@ -67,9 +66,12 @@ export function selectDepartures(spec: string | undefined): DepartureId[] {
   return DEPARTURE_IDS.filter((id) => out.includes(id));
 }
 
+/** Ids of the claims `explore` can judge (those marked `explorable`), in registry order. */
+export const EXPLORABLE_CLAIM_IDS: readonly string[] = CLAIMS.filter((c) => c.explorable === true).map((c) => c.id);
+
 /** Claims named by `--claims` (ids of the explorable claims that the registry holds). */
 export function selectExploreClaims(spec: string | undefined): string[] {
-  const available = EXPLORABLE_CLAIM_IDS.filter((id) => CLAIMS.some((c) => c.id === id));
+  const available = EXPLORABLE_CLAIM_IDS;
   if (spec === undefined) return DEFAULT_EXPLORE_CLAIMS.filter((id) => available.includes(id));
   const ids = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (ids.length === 0) throw new UsageError('--claims: expected a comma-separated list of claim ids');

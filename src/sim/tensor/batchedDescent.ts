@@ -18,7 +18,7 @@ import type { PreferenceSet } from '../../data/dataset.ts';
 import { InvalidInputError, requireInt, requirePositive } from '../../theory/errors.ts';
 import { activeRows, type ActiveRows } from '../backend.ts';
 import type { TensorRuntime } from './registry.ts';
-import { sparseEvaluate, sparseMargins, uploadSparseProgram } from './sparseKernel.mjs';
+import { sparseEvaluate, sparseMargins, uploadSparseProgram } from './sparseKernel.ts';
 
 /** One configuration of a batch. */
 export interface BatchedProblem {

@@ -13,7 +13,7 @@ import type * as tfTypes from '@tensorflow/tfjs-core';
 import { registerBackend, type BackendProblem, type LossSpec, type SimBackend } from '../backend.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { TENSOR_BACKENDS, resolveTensorBackend, type TensorBackendName, type TensorRuntime } from './registry.ts';
-import { sparseEvaluate, sparseMargins, uploadSparseProgram, type SparseProgram } from './sparseKernel.mjs';
+import { sparseEvaluate, sparseMargins, uploadSparseProgram, type SparseProgram } from './sparseKernel.ts';
 import { createWebGpuWorkerBackend } from './webgpuWorkerBackend.ts';
 
 /** A `SimBackend` on tfjs, with asynchronous twins of the evaluations (no blocking on the device). */

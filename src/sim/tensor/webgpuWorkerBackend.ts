@@ -1,6 +1,6 @@
 /**
  * A synchronous `SimBackend` on WebGPU: the tfjs WebGPU backend lives in a worker thread
- * (webgpuWorker.mjs) and the calling thread blocks in `Atomics.wait` for each result. Needed
+ * (webgpuWorker.ts) and the calling thread blocks in `Atomics.wait` for each result. Needed
  * because tfjs cannot read WebGPU tensors synchronously in Node (its readSync goes through
  * OffscreenCanvas), while the simulator's integrators call `SimBackend.evaluate` synchronously
  * (`../backend.ts`). Cost: one round trip per evaluation (~1 ms) on top of the GPU work.
@@ -11,8 +11,9 @@ import { LOSSES } from '../../data/config.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import type { TensorRuntime } from './registry.ts';
 import type { TensorSimBackend } from './tensorSimBackend.ts';
+import { workerModule } from '../../data/workerUrl.ts';
 
-/** Shared-state codes (keep in sync with webgpuWorker.mjs). */
+/** Shared-state codes (keep in sync with webgpuWorker.ts). */
 const REQUEST = 1, DONE = 2, ERROR = 3, SHUTDOWN = 4, READY = 5, FAILED = 6;
 const OP_EVALUATE = 1, OP_MARGINS = 2;
 
@@ -48,7 +49,7 @@ export async function createWebGpuWorkerBackend(problem: BackendProblem, runtime
   const directionOut = view(rowCount * d);
   const maskIn = view(n);
   const channel = new MessageChannel();
-  const worker = new Worker(new URL('./webgpuWorker.mjs', import.meta.url), {
+  const worker = new Worker(workerModule(import.meta.url, 'webgpuWorker'), {
     workerData: {
       sab, port: channel.port2, n, rows: rowCount, d,
       features: Float32Array.from(data.features), chosenRow: rows.chosenRow, rejectedRow: rows.rejectedRow,

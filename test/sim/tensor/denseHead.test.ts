@@ -19,7 +19,7 @@ const DENSE_SLACK_OPS = 8;
  */
 const PROPAGATION_SAFETY = 2;
 
-function maxAbsLogit(head: Float64Array, g: Float64Array, i: number, d: number, V: number): number {
+function maxAbsLogit(head: Float64Array, g: Float64Array | Float32Array, i: number, d: number, V: number): number {
   let max = 0;
   for (let y = 0; y < V; y++) {
     let s = 0;

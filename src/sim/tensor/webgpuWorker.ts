@@ -3,44 +3,63 @@
  * the main thread (see webgpuWorkerBackend.ts): tfjs cannot read WebGPU tensors synchronously in
  * Node (its readSync needs OffscreenCanvas), but the simulator's `SimBackend` interface is
  * synchronous. The main thread writes ΔW into shared memory, flips `state` to REQUEST and blocks
- * in `Atomics.wait`; this worker computes with the shared kernel (sparseKernel.mjs), reads the
+ * in `Atomics.wait`; this worker computes with the shared kernel (sparseKernel.ts), reads the
  * results asynchronously, writes them back and flips `state` to DONE (or ERROR, with the message
  * posted on `port`).
  *
- * Plain JavaScript because worker threads load without the TypeScript loader.
+ * Started through ../../data/workerUrl.ts (from the .ts sources under tsx, or compiled as .js).
  */
+import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
-import { sparseEvaluate, sparseMargins, uploadSparseProgram } from './sparseKernel.mjs';
+import { sparseEvaluate, sparseMargins, uploadSparseProgram, type LossName, type SparseProgram, type Tf } from './sparseKernel.ts';
 
 /** Shared-state codes (keep in sync with webgpuWorkerBackend.ts). */
 const REQUEST = 1, DONE = 2, ERROR = 3, SHUTDOWN = 4, READY = 5, FAILED = 6;
 const OP_MARGINS = 2; // 1 = evaluate
-const LOSSES = ['dpo', 'ipo', 'slic'];
+const LOSSES: readonly LossName[] = ['dpo', 'ipo', 'slic'];
 
-const { sab, port, n, rows, d, features, chosenRow, rejectedRow } = workerData;
+/** What webgpuWorkerBackend.ts passes. */
+interface WebgpuWorkerData {
+  readonly sab: SharedArrayBuffer;
+  readonly port: MessagePort;
+  readonly n: number;
+  readonly rows: number;
+  readonly d: number;
+  readonly features: Float32Array;
+  readonly chosenRow: Int32Array;
+  readonly rejectedRow: Int32Array;
+}
+
+const { sab, port, n, rows, d, features, chosenRow, rejectedRow } = workerData as WebgpuWorkerData;
 const ctrl = new Int32Array(sab, 0, 4); // state, op, loss code, has SLiC mask
 const betaSlot = new Float64Array(sab, 16, 1);
 let offset = 24;
-const view = (length) => { const a = new Float32Array(sab, offset, length); offset += 4 * length; return a; };
+const view = (length: number): Float32Array => { const a = new Float32Array(sab, offset, length); offset += 4 * length; return a; };
 const deltaW = view(rows * d);
 const marginsOut = view(n);
 const directionOut = view(rows * d);
 const maskIn = view(n);
 
-function finish(state) {
+/** Atomics.waitAsync (ES2024, in Node since 16), typed here because the project's lib is ES2022. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
+
+function finish(state: number): void {
   Atomics.store(ctrl, 0, state);
   Atomics.notify(ctrl, 0);
 }
 
-let tf;
-let program;
+let tf!: Tf;
+let program: SparseProgram | undefined;
 let started = false;
 let currentBeta = 1;
 try {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   const gpu = create([]);
-  // The GPU object must stay referenced for the life of the thread (issue 6).
+  // The GPU object must stay referenced for the life of the thread (a collected GPU object
+  // invalidates the device tfjs holds).
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -54,11 +73,11 @@ try {
   started = true;
   finish(READY);
 } catch (err) {
-  port.postMessage(String(err && err.message ? err.message : err));
+  port.postMessage(err instanceof Error ? err.message : String(err));
   finish(FAILED);
 }
 
-async function serve() {
+async function serve(program: SparseProgram): Promise<void> {
   // A pending Atomics.waitAsync does not keep a Node thread's event loop alive: without a ref'd
   // handle the worker would exit between requests and the caller would wait forever.
   const keepAlive = setInterval(() => {}, 2 ** 30);
@@ -66,7 +85,7 @@ async function serve() {
     const state = Atomics.load(ctrl, 0);
     if (state === SHUTDOWN) break;
     if (state !== REQUEST) {
-      const w = Atomics.waitAsync(ctrl, 0, state);
+      const w = waitAsync(ctrl, 0, state);
       if (w.async) await w.value;
       continue;
     }
@@ -98,15 +117,15 @@ async function serve() {
       }
       finish(DONE);
     } catch (err) {
-      port.postMessage(String(err && err.message ? err.message : err));
+      port.postMessage(err instanceof Error ? err.message : String(err));
       finish(ERROR);
     }
   }
   clearInterval(keepAlive);
-  program?.dispose();
+  program.dispose();
   port.close();
 }
 
 // Not `ctrl` (the main thread may already have moved it from READY to REQUEST).
-if (started) await serve();
+if (started && program !== undefined) await serve(program);
 else port.close();

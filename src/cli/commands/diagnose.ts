@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { diagnose } from '../../check/diagnose/diagnose.ts';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../../check/interrupt.ts';
 import { loadDataset } from '../../data/datasetFile.ts';
 import { writeDirAtomic, writeText } from '../../report/atomicDir.ts';
 import { diagnoseCharts } from '../../report/diagnoseCharts.ts';
@@ -18,8 +19,7 @@ import type { CommandContext } from '../main.ts';
 import { UsageError } from '../errors.ts';
 import { parseInteger, parseNumber, parseSeed } from '../parse.ts';
 
-/** Exit code after Ctrl-C: 128 + SIGINT (2), the shell convention (as explore). */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
 
 interface DiagnoseFlags {
   data?: string;
@@ -102,10 +102,9 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     .action(async (flags: DiagnoseFlags) => {
       const plan = planDiagnose(flags);
       const dataset = loadDataset(plan.data);
-      // Ctrl-C during training keeps the statistics and whatever training stage finished (exit 130).
-      const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
-      process.once('SIGINT', onSigint);
+      // Ctrl-C during training keeps the statistics and whatever training stage finished (exit
+      // 130); a second Ctrl-C quits at once.
+      const stop = catchInterrupt();
       let report;
       try {
         report = await diagnose(dataset, {
@@ -115,10 +114,10 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
           train: plan.train,
           workers: plan.workers,
           replicates: plan.replicates,
-          signal: abort.signal,
+          signal: stop.signal,
         });
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
       const json = stringify(report) + '\n';
       const text = diagnoseText(report);

@@ -111,7 +111,7 @@ describe('dpocheck diagnose on the LLM-like fixture', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Conditions \(v5 main text\)/);
     expect(run.stdout).toMatch(/authors' preset/);
-    expect(readdirSync(out).sort()).toEqual(['conditions.svg', 'cosines.svg', 'diagnose.json', 'margins.svg', 'report.txt', 'spectrum.svg']);
+    expect(readdirSync(out).sort()).toEqual(['conditions.svg', 'cosines.svg', 'diagnose.json', 'index.html', 'margins.svg', 'report.txt', 'spectrum.svg']);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.diag'))).toEqual([]);
     const written = JSON.parse(readFileSync(path.join(out, 'diagnose.json'), 'utf-8'));
     expect(written.testN).toBe(64);

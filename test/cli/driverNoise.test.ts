@@ -23,7 +23,7 @@ describe('driver noise stays off stderr', () => {
     const r = await cli(['backends', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { name: string; available: boolean; reason?: string }[];
+    const rows = (JSON.parse(r.stdout) as { backends: { name: string; available: boolean; reason?: string }[] }).backends;
     const webgpu = rows.find((x) => x.name === 'webgpu')!;
     if (!webgpu.available) expect(webgpu.reason).toMatch(/\S/);
   });

@@ -3,7 +3,7 @@
  * (samples per value) in each token/noise regime, measures the exact test error of every trained
  * policy, finds the smallest Q that brings the error below η (Q̂_min) per K, and fits Q̂_min(K)
  * against THEORY §9's prediction, ln K (Theorem 4.3's shape), K and a power law. Writes
- * `<out>/<timestamp>/law/` (law.json, law.md, charts/, law-state.json). Resumable (Ctrl-C keeps
+ * `<out>/<timestamp>/law/` (law.json, law.md, index.html, charts/, law-state.json). Resumable (Ctrl-C keeps
  * what was measured, exit 130; `--resume <dir>`), shardable (`--shard i/n`, `dpocheck merge`),
  * with an optional wall-clock `--budget`. `--paper-tables` fits the paper's own tables (THEORY §7).
  */
@@ -228,7 +228,7 @@ export function registerLaw(program: Command, ctx: CommandContext): void {
       const results = lawResults(outcome.state);
       await writeLawReport(dir, results, { charts: flags.charts !== false });
       if (json) ctx.io.out(JSON.stringify(results, null, 2) + '\n');
-      else ctx.io.out(qminTable(results) + `report: ${join(dir, 'law.md')}\n`);
+      else ctx.io.out(qminTable(results) + `report: ${join(dir, 'law.md')}, ${join(dir, 'index.html')}\n`);
       if (outcome.pending > 0) {
         const why = outcome.interrupted ? 'interrupted' : 'budget spent';
         ctx.io.err(`dpocheck law: ${why}; kept what was measured, ${outcome.pending} training sets left. Continue with: dpocheck law --resume ${dir}\n`);

@@ -1,35 +1,19 @@
 /**
  * The report of a law run: `law.json` (the results, with schemaVersion), `law.md` (tables a
  * person reads: Q̂_min per regime beside THEORY §9 and Theorem 4.3, the fits, the cells) and
- * `charts/*.svg`. Files are written atomically.
+ * `charts/*.svg`, and `index.html` (the same, one self-contained page with the charts inlined).
+ * Files are written atomically.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { FitParam } from '../check/law/fits.ts';
 import type { LawResults } from '../check/law/results.ts';
 import type { PaperTableFit } from '../check/law/paperTables.ts';
 import { lawCharts } from './lawCharts.ts';
+import { lawHtml } from './lawHtml.ts';
+import { fmt, lnFmt, param } from './lawFormat.ts';
 
-/** A number for a table: 3 significant digits, exponent form for tiny values. */
-export function fmt(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a < 1e-3 || a >= 1e6) return x.toExponential(2);
-  return String(Number(x.toPrecision(3)));
-}
-
-function param(p: FitParam | undefined): string {
-  if (p === undefined) return '—';
-  return p.low === null ? fmt(p.value) : `${fmt(p.value)} [${fmt(p.low)}, ${fmt(p.high)}]`;
-}
-
-/** A lnX as "e^{lnX}" or the value when it is representable. */
-function lnFmt(value: number, ln: number | null): string {
-  if (value > 0 || ln === null) return fmt(value);
-  return `e^${fmt(ln)}`;
-}
+export { fmt };
 
 /** The paper-tables comparison as a Markdown table. */
 export function paperTablesMarkdown(fits: readonly PaperTableFit[]): string {
@@ -110,14 +94,16 @@ export function lawMarkdown(r: LawResults): string {
   return out.join('\n') + '\n';
 }
 
-/** Writes law.json, law.md and charts/ into `dir`; returns the chart file names. */
+/** Writes law.json, law.md, charts/ and index.html into `dir`; returns the chart file names. */
 export async function writeLawReport(dir: string, results: LawResults, opts: { charts: boolean }): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic.sync(join(dir, 'law.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileAtomic.sync(join(dir, 'law.md'), lawMarkdown(results));
-  if (!opts.charts) return [];
-  const charts = await lawCharts(results);
-  mkdirSync(join(dir, 'charts'), { recursive: true });
-  for (const [name, svg] of Object.entries(charts)) writeFileAtomic.sync(join(dir, 'charts', name), svg);
+  const charts = opts.charts ? await lawCharts(results) : {};
+  if (opts.charts) {
+    mkdirSync(join(dir, 'charts'), { recursive: true });
+    for (const [name, svg] of Object.entries(charts)) writeFileAtomic.sync(join(dir, 'charts', name), svg);
+  }
+  writeFileAtomic.sync(join(dir, 'index.html'), lawHtml(results, charts));
   return Object.keys(charts);
 }

@@ -1,5 +1,5 @@
 /**
- * The verify report's index.html in a real browser (Debian's chromium, driven by playwright-core):
+ * The verify and law reports' index.html in a real browser (Debian's chromium, driven by playwright-core):
  * the page loads with no console errors and no network request, shows every claim's verdict,
  * and every chart image decodes. A screenshot is kept under reports/browser/.
  *
@@ -81,4 +81,42 @@ describe.skipIf(!HAVE && !REQUIRE)('index.html in headless chromium', () => {
       await context.close();
     }
   });
+
+  it('the law page loads with no console error and no network request, shows every cell and renders every chart', async () => {
+    const dir = path.join(tmp, 'law');
+    const io = bufferIO();
+    const code = await main(['law', '--K', '1,2,4', '--Q', '8,16', '--datasets', '2', '--d', '9', '--seed', '2', '--json', '--dir', dir], io);
+    expect(code, io.stderr.join('')).toBe(0);
+    const results = JSON.parse(io.stdout.join('')) as { cells: Array<{ tokens: string; noise: string; K: number; Q: number }> };
+    const context = await chromium.launchPersistentContext(path.join(tmp, 'profile-law'), { executablePath: CHROMIUM, args: FLAGS, headless: true });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+      await page.goto(pathToFileURL(path.join(dir, 'index.html')).href, { waitUntil: 'load' });
+      expect(await page.locator('#cells-table tbody tr').count()).toBe(results.cells.length);
+      for (const c of results.cells) {
+        expect(await page.locator(`#cells-table tr[data-row="${c.tokens}/${c.noise}/${c.K}/${c.Q}"]`).isVisible()).toBe(true);
+      }
+      type Img = { alt: string; naturalWidth: number; complete: boolean };
+      const images = await page.locator('figure.chart img').evaluateAll((imgs) =>
+        imgs.map((i) => ({ alt: (i as unknown as Img).alt, w: (i as unknown as Img).naturalWidth, done: (i as unknown as Img).complete })),
+      );
+      expect(images.length).toBeGreaterThanOrEqual(1);
+      for (const img of images) {
+        expect(img.done, img.alt).toBe(true);
+        expect(img.w, img.alt).toBeGreaterThan(0);
+      }
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      mkdirSync('reports/browser', { recursive: true });
+      await page.screenshot({ path: 'reports/browser/law.png', fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

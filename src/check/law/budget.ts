@@ -1,9 +1,8 @@
 /**
- * A wall-clock budget for a grid of independent measurements of unequal cost: a measurement is
- * started only if its estimated time fits in what is left, so the time that cheap or finished
- * cells leave over goes to the unfinished ones, and a cell too expensive for the remainder is
- * left for `--resume` instead of being cut off half-way. The estimate is seconds per cost unit
- * over everything measured so far (cost = N·d of a training set).
+ * The law's time estimate inside the shared budget rule (src/check/budget.ts, which hands out the
+ * time): a measurement is started only if its estimated time fits in what is left, so a cell too
+ * expensive for the remainder is left for `--resume` instead of being cut off half-way. The
+ * estimate is seconds per cost unit over everything measured so far (cost = N·d of a training set).
  */
 export class Budget {
   private seconds = 0;

@@ -10,16 +10,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { diagnose } from '../../check/diagnose/diagnose.ts';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../../check/interrupt.ts';
 import { loadDataset } from '../../data/datasetFile.ts';
-import { writeDirAtomic, writeText } from '../../report/atomicDir.ts';
-import { diagnoseCharts } from '../../report/diagnoseCharts.ts';
-import { diagnoseChartsInput, diagnoseText } from '../../report/diagnoseReport.ts';
+import { diagnoseText, writeDiagnoseReport } from '../../report/diagnoseReport.ts';
 import type { CommandContext } from '../main.ts';
 import { UsageError } from '../errors.ts';
 import { parseInteger, parseNumber, parseSeed } from '../parse.ts';
 
-/** Exit code after Ctrl-C: 128 + SIGINT (2), the shell convention (as explore). */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
 
 interface DiagnoseFlags {
   data?: string;
@@ -98,14 +96,13 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     .option('--workers <n>', 'worker threads for the Lanczos products and training (default: all cores; results identical for every n)')
     .option('--bootstrap <n>', 'bootstrap replicates for the standard errors (default 200; 0 = none)')
     .option('--json', 'print one JSON object (schemaVersion 1)')
-    .option('--out <dir>', 'write diagnose.json, report.txt and the SVG charts into this directory (atomically)')
+    .option('--out <dir>', 'write diagnose.json, report.txt, the SVG charts and index.html into this directory (atomically)')
     .action(async (flags: DiagnoseFlags) => {
       const plan = planDiagnose(flags);
       const dataset = loadDataset(plan.data);
-      // Ctrl-C during training keeps the statistics and whatever training stage finished (exit 130).
-      const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
-      process.once('SIGINT', onSigint);
+      // Ctrl-C during training keeps the statistics and whatever training stage finished (exit
+      // 130); a second Ctrl-C quits at once.
+      const stop = catchInterrupt();
       let report;
       try {
         report = await diagnose(dataset, {
@@ -115,23 +112,21 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
           train: plan.train,
           workers: plan.workers,
           replicates: plan.replicates,
-          signal: abort.signal,
+          signal: stop.signal,
         });
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
       const json = stringify(report) + '\n';
       const text = diagnoseText(report);
       if (plan.out !== undefined) {
-        const charts = await diagnoseCharts(diagnoseChartsInput(report));
         try {
-          writeDirAtomic(plan.out, (tmp) => {
-            writeText(tmp, 'diagnose.json', json);
-            writeText(tmp, 'report.txt', text);
-            for (const [name, svg] of charts) writeText(tmp, name, svg);
-          });
+          await writeDiagnoseReport(plan.out, report, json);
         } catch (e) {
-          throw new UsageError(`--out ${plan.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+          // A file-system refusal is the user's --out; anything else is a bug and keeps its trace.
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === undefined) throw e;
+          throw new UsageError(`--out ${plan.out}: cannot write (${code})`);
         }
       }
       ctx.io.out(plan.json ? json : text);

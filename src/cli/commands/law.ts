@@ -3,7 +3,7 @@
  * (samples per value) in each token/noise regime, measures the exact test error of every trained
  * policy, finds the smallest Q that brings the error below η (Q̂_min) per K, and fits Q̂_min(K)
  * against THEORY §9's prediction, ln K (Theorem 4.3's shape), K and a power law. Writes
- * `<out>/<timestamp>/law/` (law.json, law.md, charts/, law-state.json). Resumable (Ctrl-C keeps
+ * `<out>/<timestamp>/law/` (law.json, law.md, index.html, charts/, law-state.json). Resumable (Ctrl-C keeps
  * what was measured, exit 130; `--resume <dir>`), shardable (`--shard i/n`, `dpocheck merge`),
  * with an optional wall-clock `--budget`. `--paper-tables` fits the paper's own tables (THEORY §7).
  */
@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { parseDuration } from '../../check/duration.ts';
 import { DEFAULT_DATASETS, DEFAULT_ETA, DEFAULT_KS, DEFAULT_LB, DEFAULT_NOISE_MULTIPLIER, DEFAULT_QS, DEFAULT_TEST_SIZE, LAW_SCHEMA_VERSION, parseTokens, validateSettings, type LawDeparture, type LawSettings, type Training } from '../../check/law/grid.ts';
-import { EXIT_INTERRUPTED, withSigint } from '../../check/law/interrupt.ts';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../../check/interrupt.ts';
 import { paperTableFits } from '../../check/law/paperTables.ts';
 import { lawResults, type LawResults } from '../../check/law/results.ts';
 import { runLaw } from '../../check/law/run.ts';
@@ -199,14 +199,20 @@ export function registerLaw(program: Command, ctx: CommandContext): void {
         );
       }
       let done = 0;
-      const outcome = await withSigint((signal) =>
-        runLaw({
+      const stop = catchInterrupt({
+        onFirst: () => {
+          if (!json) ctx.io.err('\ndpocheck law: interrupted; finishing the measurement in flight, then saving (Ctrl-C again to quit now)\n');
+        },
+      });
+      let outcome;
+      try {
+        outcome = await runLaw({
           settings,
           shard,
           dir,
           ...(resume !== undefined ? { resume } : {}),
           deadline: Date.now() + budgetMs,
-          signal,
+          signal: stop.signal,
           progress: {
             cellStart: (cell, i, n) => {
               done = 0;
@@ -215,12 +221,14 @@ export function registerLaw(program: Command, ctx: CommandContext): void {
             dataset: () => progress.update(++done),
             cellEnd: () => progress.stop(),
           },
-        }),
-      );
+        });
+      } finally {
+        stop.dispose();
+      }
       const results = lawResults(outcome.state);
       await writeLawReport(dir, results, { charts: flags.charts !== false });
       if (json) ctx.io.out(JSON.stringify(results, null, 2) + '\n');
-      else ctx.io.out(qminTable(results) + `report: ${join(dir, 'law.md')}\n`);
+      else ctx.io.out(qminTable(results) + `report: ${join(dir, 'law.md')}, ${join(dir, 'index.html')}\n`);
       if (outcome.pending > 0) {
         const why = outcome.interrupted ? 'interrupted' : 'budget spent';
         ctx.io.err(`dpocheck law: ${why}; kept what was measured, ${outcome.pending} training sets left. Continue with: dpocheck law --resume ${dir}\n`);

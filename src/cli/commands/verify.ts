@@ -23,10 +23,10 @@ import { parseChoice, parseInteger, parseSeed } from '../parse.ts';
 import { UsageError, EXIT_FAILURE } from '../errors.ts';
 import { claimEdition } from '../../check/claim.ts';
 import { existsSync, statSync } from 'node:fs';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../../check/interrupt.ts';
 import { dirname, resolve } from 'node:path';
 
-/** Exit code after Ctrl-C: 128 + SIGINT (2), the shell convention. */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
 
 /**
  * Refuses an output location that cannot hold the report, before any claim runs: `--out` must
@@ -116,14 +116,12 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       const json = flags.json === true;
       if (!json) ctx.io.err(`dpocheck verify: seed ${seed}, edition ${edition}, scale ${scale}, ${claims.length} claims\n`);
       const progress = createProgress({ enabled: !json, interactive: ctx.io.interactive, write: (s) => ctx.io.err(s) });
-      const abort = new AbortController();
-      const onSigint = (): void => {
-        // A second Ctrl-C does not wait for the input in flight.
-        if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
-        if (!json) ctx.io.err('\ndpocheck verify: interrupted; finishing the input in flight, then writing the partial report (Ctrl-C again to quit now)\n');
-        abort.abort();
-      };
-      process.on('SIGINT', onSigint);
+      // Ctrl-C: finish the input in flight and write the partial report; a second one quits now.
+      const stop = catchInterrupt({
+        onFirst: () => {
+          if (!json) ctx.io.err('\ndpocheck verify: interrupted; finishing the input in flight, then writing the partial report (Ctrl-C again to quit now)\n');
+        },
+      });
       const claimIds = flags.claims === undefined ? null : claims.map((c) => c.id);
       let run;
       try {
@@ -132,7 +130,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         edition,
         scale,
         claimIds,
-        signal: abort.signal,
+        signal: stop.signal,
         ...(runsPerClaim !== undefined ? { runsPerClaim } : {}),
         ...(budgetMs !== undefined ? { budgetMs } : {}),
         onClaimStart: (claim, i, n, runs) => progress.start(`${claim.id} (${i + 1}/${n})`, runs),
@@ -140,7 +138,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         onClaimEnd: (r) => progress.stop(`${r.id}: ${r.verdict}`),
       });
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
       const stored: Record<string, string> = {};
       if (typeof flags.store === 'string') {

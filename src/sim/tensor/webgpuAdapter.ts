@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { childModule } from '../../childModule.ts';
+import type { ProbeAnswer } from './webgpuProbe.ts';
 
 /**
  * WebGPU in Node: the `webgpu` npm package (Dawn, pinned at 0.6.2 because other versions fail to
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
  *   it must be imported after {@link ensureWebGpuAdapter} succeeded;
  * - Dawn's native code writes driver warnings straight to file descriptor 2 ("Warning: Couldn't
  *   load Vulkan … at operator() (…)"), which no JavaScript can redirect. So a child process
- *   (webgpuProbe.mjs) asks for an adapter first, with its stderr in a pipe: Dawn is loaded into
+ *   (webgpuProbe.ts) asks for an adapter first, with its stderr in a pipe: Dawn is loaded into
  *   this process only when the child found an adapter, and otherwise the driver's words become
  *   part of the reason (shown by `dpocheck backends`), not noise on the user's stderr.
  */
@@ -91,12 +92,8 @@ export function ensureWebGpuAdapter(): Promise<WebGpuProbe> {
   return probe;
 }
 
-/** The child's answer (webgpuProbe.mjs). */
-interface ChildAnswer {
-  readonly stage: 'load' | 'create' | 'request' | 'done';
-  readonly adapter: boolean;
-  readonly message?: string;
-}
+/** The child's answer (webgpuProbe.ts). */
+type ChildAnswer = ProbeAnswer;
 
 /**
  * How long the child may take to load Dawn and ask for an adapter. Ours: ~0.3 s on an idle
@@ -119,11 +116,11 @@ export function driverMessages(stderr: string): string {
     .join('; ');
 }
 
-/** Runs webgpuProbe.mjs in a child Node process and returns its answer and its stderr. */
+/** Runs webgpuProbe.ts in a child Node process and returns its answer and its stderr. */
 function probeInChild(): Promise<{ answer: ChildAnswer | null; stderr: string; failure?: string }> {
-  const script = fileURLToPath(new URL('./webgpuProbe.mjs', import.meta.url));
+  const child = childModule('./webgpuProbe', import.meta.url);
   return new Promise((resolve) => {
-    execFile(process.execPath, [script], { timeout: WEBGPU_PROBE_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...child.execArgv, child.script], { timeout: WEBGPU_PROBE_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout, stderr) => {
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       let answer: ChildAnswer | null = null;
       try {

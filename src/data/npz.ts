@@ -613,7 +613,10 @@ function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'k
       } catch {
         return fail(here, 'truncated zip member');
       }
-      if (crc32(raw, crc32(bytes)) >>> 0 !== entry.crc) fail(here, 'CRC-32 mismatch (file is corrupt)');
+      // Node 20's zlib.crc32 returns 0 for an empty view of a SharedArrayBuffer whatever the
+      // running value, so a member with no data (a zero-row test array) is checked on its header.
+      const crc = raw.length === 0 ? crc32(bytes) : crc32(raw, crc32(bytes));
+      if (crc >>> 0 !== entry.crc) fail(here, 'CRC-32 mismatch (file is corrupt)');
       return { descr: header.descr, kind: header.kind, shape: header.shape, values };
     }
     member = src.read(start, entry.size);

@@ -1,5 +1,5 @@
 /**
- * Appendix C, Theorem C.5 (THEORY.md §4): with δ-approximately orthogonal concepts
+ * Appendix C, Theorem C.5 (THEORY §4): with δ-approximately orthogonal concepts
  * (|<c_k, e_{c_k}>| >= 1 − δ²/8, δ <= min(εv/8, 1/4)), the lower slope halves:
  * β²t/(16Kτ) <= r_i(t) <= 5β²t/(Kτ) on [0, τ_1], and ln3/80 <= r_i(τ_1) <= ln 3. Vacuous where
  * Theorem 4.2's stated probability is <= 0 (Appendix C inherits it).
@@ -14,7 +14,7 @@ export const appendixCSandwich = defineClaim<ClusterConfig>({
   id: 'appendixC-sandwich',
   explorable: true,
   title: 'with δ-approximately orthogonal concepts, β²t/(16Kτ) <= r_i(t) <= 5β²t/(Kτ) on [0, τ_1] and r_i(τ_1) in [ln3/80, ln 3]',
-  section: 'THEORY.md §4, Appendix C (Theorem C.5)',
+  section: 'docs/theory.md §4, Appendix C (Theorem C.5)',
   edition: 'v5-appendix',
   // Appendix C exists only in the v5 appendix: it runs there whatever edition is asked, and says so.
   pinned: true,

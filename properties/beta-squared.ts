@@ -1,5 +1,5 @@
 /**
- * Margins depend on (β, τ, t) only through s = β²t/τ (THEORY.md §2, Lemma 4.1): with U = βΔW
+ * Margins depend on (β, τ, t) only through s = β²t/τ (THEORY §2, Lemma 4.1): with U = βΔW
  * the flow τ dΔW/dt = (β/N) Σ_i σ(−r_i) a_i g_iᵀ becomes dU/ds = (1/N) Σ_i σ(−r_i) a_i g_iᵀ with
  * r_i = a_iᵀ U g_i, so r(t; β, τ) = r(β²t/τ; 1, 1) exactly, for the same training set. This is
  * what makes τ_1 = Kτ ln3/(5β²) and the slopes β²/(8Kτ), 5β²/(Kτ) of Theorem 4.2 consistent.
@@ -54,7 +54,7 @@ export function betaSquaredArb(opts: Pick<GenOptions, 'scale'>): fc.Arbitrary<Cl
  */
 export type TimeMap = (t: number, beta: number, tau: number) => number;
 
-/** Lemma 4.1's law: s = β²t/τ (THEORY.md §2). */
+/** Lemma 4.1's law: s = β²t/τ (THEORY §2). */
 export const betaSquaredTime: TimeMap = (t, beta, tau) => (beta * beta * t) / tau;
 
 /** Builds the claim against `timeMap` (default: s = β²t/τ, the statement checked). */
@@ -62,7 +62,7 @@ export function makeBetaSquaredClaim(timeMap: TimeMap = betaSquaredTime, id = 'b
   return defineClaim<ClusterConfig>({
     id,
     title: 'Margins depend on β, τ, t only through β²t/τ: r(t; β, τ) = r(β²t/τ; 1, 1) on the same data',
-    section: 'THEORY.md §2, Lemma 4.1 (exact consequence)',
+    section: 'docs/theory.md §2, Lemma 4.1 (exact consequence)',
     edition: 'all',
     expectation: 'holds',
     generator: `valid configurations (validConfigArb, N <= ${MAX_N.small} small / ${MAX_N.full} full) with β', τ' log-uniform on [${BETA_SQUARED_RANGE.join(', ')}]`,

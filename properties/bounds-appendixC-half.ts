@@ -1,5 +1,5 @@
 /**
- * Appendix C halves the lower slope and nothing else (THEORY.md §4 "Appendix C", Theorem C.5):
+ * Appendix C halves the lower slope and nothing else (THEORY §4 "Appendix C", Theorem C.5):
  * β²/(16Kτ) = (β²/(8Kτ))/2, the same upper slope and τ_1, window [ln3/80, ln3].
  */
 import { defineClaim, type Trial } from '../src/check/claim.ts';
@@ -9,7 +9,7 @@ import { sandwichInputArb, type SandwichInput } from './bounds-sandwich-window.t
 export const boundsAppendixCHalf = defineClaim<SandwichInput>({
   id: 'bounds-appendixC-half',
   title: 'Theorem C.5 lower slope = half of Theorem 4.2\'s; upper slope and τ_1 unchanged (exactly)',
-  section: 'THEORY.md §4, Appendix C (Theorem C.5)',
+  section: 'docs/theory.md §4, Appendix C (Theorem C.5)',
   edition: 'all',
   expectation: 'holds',
   generator: 'as bounds-sandwich-window (normal float64 range, so halving is exact)',

@@ -1,5 +1,5 @@
 /**
- * The certificate of THEORY.md §5: λ >= 1/(8K) and Λ <= 5/K imply that the certified slopes
+ * The certificate of THEORY §5: λ >= 1/(8K) and Λ <= 5/K imply that the certified slopes
  * β²λ/τ and β²Λ/τ lie inside Theorem 4.2's β²/(8Kτ) and 5β²/(Kτ).
  *
  * An implication says nothing where its premise fails: a row whose certificate fails is a
@@ -28,7 +28,7 @@ export interface CertificateInput {
 export const boundsCertificateSlopes = defineClaim<CertificateInput>({
   id: 'bounds-certificate-slopes',
   title: 'a row certificate that holds gives slopes inside Theorem 4.2\'s (to 8 ulps)',
-  section: 'THEORY.md §5; §4 Theorem 4.2',
+  section: 'docs/theory.md §5; §4 Theorem 4.2',
   edition: 'all',
   expectation: 'holds',
   generator: 'K in [1, 1000], Q in [1, 1000], N = 2KQ, P in [0, 12N/K], M in [0, N/K], β, τ log-uniform in [1e-2, 1e2]',

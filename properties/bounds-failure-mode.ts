@@ -1,5 +1,5 @@
 /**
- * The failure-mode threshold (THEORY.md §4 "Failure mode"): threshold = 3^{1/β}, its log is
+ * The failure-mode threshold (THEORY §4 "Failure mode"): threshold = 3^{1/β}, its log is
  * ln3/β, and a reference log-odds just above ln3/β is in the failure mode while one just below
  * is not.
  */
@@ -17,7 +17,7 @@ const FM_ULPS = 8;
 export const boundsFailureMode = defineClaim<{ readonly beta: number }>({
   id: 'bounds-failure-mode',
   title: 'ln(3^{1/β}) = ln3/β (to 8 ε (ln3/β + 1)) and inFailureMode switches at ln3/β',
-  section: 'THEORY.md §4, failure mode (§7 of the paper)',
+  section: 'docs/theory.md §4, failure mode (§7 of the paper)',
   edition: 'all',
   expectation: 'holds',
   generator: 'β log-uniform in [2e-3, 1e3] (threshold finite)',

@@ -1,6 +1,6 @@
 /**
  * The generalisation bound 2KQ²e^{-E(Q)} rises below its peak and falls above it
- * (THEORY.md §4 Theorem 4.3, §8): peak 90 for v5-main (2/Q = 1/45), 48⁴ for v3.
+ * (THEORY §4 Theorem 4.3, §8): peak 90 for v5-main (2/Q = 1/45), 48⁴ for v3.
  */
 import * as fc from 'fast-check';
 import { logUniformInt } from './bounds-arbitraries.ts';
@@ -32,7 +32,7 @@ export interface ShapeInput {
 export const boundsGeneralizationShape = defineClaim<ShapeInput>({
   id: 'bounds-generalization-shape',
   title: 'the generalisation bound increases in Q below its peak (90 for v5) and decreases above',
-  section: 'THEORY.md §4, Theorem 4.3; §8',
+  section: 'docs/theory.md §4, Theorem 4.3; §8',
   edition: 'all',
   expectation: 'holds',
   generator: `edition, K log-uniform integer in [1, 1e6], Q log-uniform integer in [1, ${MAX_Q}] or near the peak`,

@@ -1,5 +1,5 @@
 /**
- * The paper's numbers (THEORY.md §7, fixtures/paper/*.json), each as a claim on one fixed
+ * The paper's numbers (THEORY §7, fixtures/paper/*.json), each as a claim on one fixed
  * input: the Q_min table, the K = 10 worked example, the first Q with bound < 1, where
  * Theorem 4.2's probability stops being vacuous, where Lemma B.1's does, and the R² of the
  * empirical tables.
@@ -35,7 +35,7 @@ export function linearFitR2(x: readonly number[], y: readonly number[]): number 
 
 /**
  * The first Q at which Lemma B.1's stated probability is positive at the main-text noise
- * limit v = 1/(32√Q), d = 5Q (THEORY.md §4 "Refined forms"), by a plain scan: the failure
+ * limit v = 1/(32√Q), d = 5Q (THEORY §4 "Refined forms"), by a plain scan: the failure
  * term (8Z+4)KQ²e^{-Q/(4(Z+2)²)} + … falls monotonically past its peak, so the first positive
  * Q found from 1 upward is the crossing.
  */
@@ -79,7 +79,7 @@ function paperClaim(id: string, title: string, source: string, judge: () => Tria
   return defineClaim<null>({
     id,
     title,
-    section: `THEORY.md §7 (${source})`,
+    section: `docs/theory.md §7 (${source})`,
     edition: 'v5-main',
     // The paper's printed numbers are the v5 text's: checked as printed whatever edition is asked.
     pinned: true,
@@ -163,7 +163,7 @@ export const paperEmpiricalR2 = paperClaim(
   },
 );
 
-/** Every paper-number claim, in THEORY.md §7's order. */
+/** Every paper-number claim, in THEORY §7's order. */
 export const paperNumberClaims: readonly Claim<null>[] = [
   paperQminTable,
   paperWorkedExample,

@@ -1,5 +1,5 @@
 /**
- * Q_min(K, η) is the smallest Q with bound < η (THEORY.md §4 "Scaling law", §8, each edition):
+ * Q_min(K, η) is the smallest Q with bound < η (THEORY §4 "Scaling law", §8, each edition):
  * bound(Q_min) < η, and bound(Q) >= η at Q_min - 1 and, past the peak, at every Q below.
  */
 import * as fc from 'fast-check';
@@ -23,7 +23,7 @@ export interface QminInput {
 export const boundsQminMinimal = defineClaim<QminInput>({
   id: 'bounds-qmin-minimal',
   title: 'bound(Q_min) < η <= bound(Q_min - 1) (and Q_min = 1 or Q_min - 1 is past the peak)',
-  section: 'THEORY.md §4, Theorem 4.3 (scaling law); §8',
+  section: 'docs/theory.md §4, Theorem 4.3 (scaling law); §8',
   edition: 'all',
   expectation: 'holds',
   generator: 'edition, K log-uniform integer in [1, 1e9], η log-uniform in [1e-300, 10]',

@@ -1,5 +1,5 @@
 /**
- * Q_min(K, η) (THEORY.md §4 Theorem 4.3 "Scaling law", §7) is non-decreasing in K and grows by
+ * Q_min(K, η) (THEORY §4 Theorem 4.3 "Scaling law", §7) is non-decreasing in K and grows by
  * about 45 ln 2 ≈ 31–36 per doubling of K.
  *
  * Exact band checked, and why: Q* (the real root of F(Q) = Q/45 - 2 ln Q = ln(2K/η), past the
@@ -27,7 +27,7 @@ export interface QminDoublingInput {
 export const boundsQminScaling = defineClaim<QminDoublingInput>({
   id: 'bounds-qmin-scaling',
   title: 'Q_min(2K, η) - Q_min(K, η) lies in [31, ⌊ln2/(1/45 - 2/(Q_min(K)-1)) + 1⌋] (≈ 45 ln 2 per doubling)',
-  section: 'THEORY.md §4, Theorem 4.3 (scaling law); §7',
+  section: 'docs/theory.md §4, Theorem 4.3 (scaling law); §7',
   edition: 'v5-main',
   expectation: 'holds',
   generator: `K log-uniform integer in [1, ${MAX_K}], η log-uniform in [${ETA_RANGE.min}, ${ETA_RANGE.max}]`,

@@ -1,6 +1,6 @@
 /**
  * Every number of `boundsReport` is finite for every valid input, however extreme
- * (THEORY.md §3–§5; numerics.ts's clamping rule), so its JSON round-trips losslessly.
+ * (THEORY §3–§5; numerics.ts's clamping rule), so its JSON round-trips losslessly.
  */
 import * as fc from 'fast-check';
 import { logUniform, logUniformInt } from './bounds-arbitraries.ts';
@@ -29,7 +29,7 @@ function numbers(x: unknown, out: number[] = []): number[] {
 export const boundsReportFinite = defineClaim<BoundsInput>({
   id: 'bounds-report-finite',
   title: 'boundsReport returns only finite numbers and round-trips through JSON',
-  section: 'THEORY.md §3–§5, §8 (numerics of src/theory)',
+  section: 'docs/theory.md §3–§5, §8 (numerics of src/theory)',
   edition: 'all',
   expectation: 'holds',
   generator: 'K, Q, d integers up to 2^53 - 1; v, l_b, β, τ, c, δ anywhere in the float64 range (v, δ also 0); each edition',

@@ -1,5 +1,5 @@
 /**
- * Theorem 4.2's slopes and τ_1 are consistent (THEORY.md §4): r_U(τ_1) = upperSlope·τ_1 = ln 3
+ * Theorem 4.2's slopes and τ_1 are consistent (THEORY §4): r_U(τ_1) = upperSlope·τ_1 = ln 3
  * and r_L(τ_1) = lowerSlope·τ_1 = ln3/40, to rounding.
  */
 import * as fc from 'fast-check';
@@ -30,7 +30,7 @@ export const sandwichInputArb = (): fc.Arbitrary<SandwichInput> =>
 export const boundsSandwichWindow = defineClaim<SandwichInput>({
   id: 'bounds-sandwich-window',
   title: 'upperSlope·τ_1 = ln 3 and lowerSlope·τ_1 = ln3/40 (to 8 ulps)',
-  section: 'THEORY.md §4, Theorem 4.2',
+  section: 'docs/theory.md §4, Theorem 4.2',
   edition: 'all',
   expectation: 'holds',
   generator: 'K log-uniform integer in [1, 1e9], β log-uniform in [1e-4, 1e4], τ log-uniform in [1e-6, 1e6]',

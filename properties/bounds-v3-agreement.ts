@@ -1,6 +1,6 @@
 /**
  * The version-3 statement of Theorem 4.2 (r_L = Qβ²t/(4Nτ), r_U = 10Qβ²t/(Nτ),
- * τ_1 = Nτ ln3/(10Qβ²)) equals the v5 one once N = 2KQ (THEORY.md §4, §8).
+ * τ_1 = Nτ ln3/(10Qβ²)) equals the v5 one once N = 2KQ (THEORY §4, §8).
  */
 import * as fc from 'fast-check';
 import { logUniformInt } from './bounds-arbitraries.ts';
@@ -14,7 +14,7 @@ const V3_ULPS = 8;
 export const boundsV3Agreement = defineClaim<SandwichInput & { readonly Q: number }>({
   id: 'bounds-v3-agreement',
   title: 'v3 and v5 training forms agree when N = 2KQ (τ_1 and both slopes, to 8 ulps)',
-  section: 'THEORY.md §4, Theorem 4.2; §8',
+  section: 'docs/theory.md §4, Theorem 4.2; §8',
   edition: 'all',
   expectation: 'holds',
   generator: 'as bounds-sandwich-window, K <= 1e6, plus Q log-uniform integer in [1, 1e6] (N = 2KQ <= 2e12)',

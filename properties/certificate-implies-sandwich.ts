@@ -1,5 +1,5 @@
 /**
- * The deterministic certificate of THEORY.md §5 (our derivation from the proof of Theorem 4.2):
+ * The deterministic certificate of THEORY §5 (our derivation from the proof of Theorem 4.2):
  * for a fixed training set, if min_j λ_j >= 1/(8K) and max_j Λ_j <= 5/K, then on [0, τ_1]
  *   β²λ_j t/τ <= r_j(t) <= β²Λ_j t/τ   and   r_L(t) <= r_j(t) <= r_U(t),
  * and every test sample with P̃/4 − M̃/2 > 0 has r̃(τ_1) > 0. This is an implication that holds
@@ -42,7 +42,7 @@ export function makeCertificateClaim(bounds: SandwichBounds = trainingMarginSand
   return defineClaim<ClusterConfig>({
     id,
     title: 'if the §5 certificate holds, the sandwich and the data-dependent slopes hold on [0, τ_1], and certified test samples are classified correctly',
-    section: 'THEORY.md §5 (certificate from the proof of Theorem 4.2)',
+    section: 'docs/theory.md §5 (certificate from the proof of Theorem 4.2)',
     edition: 'all',
     expectation: 'holds',
     // A control when explored: an implication that cannot fail without a bug.

@@ -1,14 +1,14 @@
 /**
- * The failure mode of §7 (THEORY.md §4 "Failure mode"): at τ_1, a prompt whose reference odds
+ * The failure mode of §7 (THEORY §4 "Failure mode"): at τ_1, a prompt whose reference odds
  * π_0(l|x)/π_0(w|x) exceed 3^{1/β} keeps π_W(w|x) < π_W(l|x) — DPO moves toward the preferred
  * answer, but not far enough to overturn a strongly held reference preference.
  *
  * The paper states it for prompts with r(τ_1) <= ln 3; with r measured from the same
  * log-probabilities as the conclusion that implication is algebra
- * (ln π_W(w)/π_W(l) = r/β − ln π_0(l)/π_0(w), the normaliser cancels, THEORY.md §1) and cannot
+ * (ln π_W(w)/π_W(l) = r/β − ln π_0(l)/π_0(w), the normaliser cancels, THEORY §1) and cannot
  * fail. So here r(τ_1) <= ln 3 is never measured: it is what the theory guarantees, and the
  * check is whether the trained policy's real probabilities agree. The guarantee is the
- * deterministic certificate of THEORY.md §5 (Theorem 4.2's own probability is <= 0 at every
+ * deterministic certificate of THEORY §5 (Theorem 4.2's own probability is <= 0 at every
  * simulable size):
  * - a training sample: the training set's certificate holds (min λ_j >= 1/(8K), max Λ_j <= 5/K),
  *   so r_j(τ_1) <= β²Λ_j τ_1/τ <= ln 3;
@@ -17,7 +17,7 @@
  * A sample meeting that and ln(π_0(l)/π_0(w)) > ln3/β must have π_W(w) < π_W(l), where π_W and
  * π_0 are a float64 log-softmax over the whole vocabulary of (W_0 + ΔW)g and W_0 g: a dense
  * reference head W_0 (V × d, V = the data's vocabulary plus unused tokens) is drawn, the flow is
- * integrated by the simulator (whose sparse ΔW does not depend on W_0, THEORY.md §1), and ΔW is
+ * integrated by the simulator (whose sparse ΔW does not depend on W_0, THEORY §1), and ΔW is
  * scattered into the full V × d matrix. This fails if the dynamics overshoot the guaranteed
  * margin, if the certificate is wrong, or if the dense and sparse models disagree; the dense
  * margin is also compared with the simulator's β aᵀΔW g directly.
@@ -230,7 +230,7 @@ export function makeFailureModeClaim(evaluationTime: EvaluationTime = atTau1, id
   return defineClaim<FailureModeInput>({
     id,
     title: 'at τ_1, every sample whose r <= ln 3 the §5 certificate guarantees and with π_0(l|x)/π_0(w|x) > 3^{1/β} keeps π_W(w|x) < π_W(l|x) (real probabilities)',
-    section: 'THEORY.md §4, "Failure mode (§7)"; premise from §5 (certificate)',
+    section: 'docs/theory.md §4, "Failure mode (§7)"; premise from §5 (certificate)',
     edition: 'all',
     expectation: 'holds',
     generator: `valid configurations (validConfigArb, N <= ${LIMITS.small.maxN} small / ${LIMITS.full.maxN} full), a dense W_0 over V = vocab + 0..${MAX_EXTRA_TOKENS} tokens with N(0, σ²) entries, σ = [${REFERENCE_SCALE_RANGE.join(', ')}]·ln3/β log-uniform`,
@@ -251,7 +251,7 @@ export function makeFailureModeClaim(evaluationTime: EvaluationTime = atTau1, id
       createStream(referenceSeed, 'failure-mode/reference-head').fillNormal(W0, 0, V * d, referenceScale * lnThreshold);
       const W = denseHead(W0, d, result.rows, result.deltaW);
 
-      // The premise r(τ_1) <= ln 3, from the certificate of THEORY.md §5 (never from measured margins).
+      // The premise r(τ_1) <= ln 3, from the certificate of THEORY §5 (never from measured margins).
       const cert = trainingSetCertificate(kernelRowSummaries(dataset.train), N, config.K);
       const test = sampleTestSet(config, FAILURE_MODE_TEST_SAMPLES[opts.scale], 'failure-mode-test');
       const testCertified = cert.holds

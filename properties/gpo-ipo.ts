@@ -1,5 +1,5 @@
 /**
- * Theorem 4.2's measurements for another loss of the GPO family (THEORY.md §2, "Other losses of
+ * Theorem 4.2's measurements for another loss of the GPO family (THEORY §2, "Other losses of
  * the form (1/N) Σ f(r_i)"): the flow with weight −f'(r_i) in place of σ(−r_i), to the DPO τ_1,
  * compared with the DPO sandwich r_L(t) = β²t/(8Kτ) <= r_i(t) <= r_U(t) = 5β²t/(Kτ), the window
  * [ln3/40, ln 3] at τ_1, the training 0-1 error and the 0-1 error on fresh test samples.
@@ -22,7 +22,7 @@ import { cachedTrajectory, configLabels, configShape } from './_internals/inputs
 /** Fresh test samples per input for the test 0-1 error. */
 export const GPO_TEST_SAMPLES = { small: 200, full: 2000 } as const;
 
-/** Weight −f'(r) of each GPO loss in words, for the claim's description (THEORY.md §2). */
+/** Weight −f'(r) of each GPO loss in words, for the claim's description (THEORY §2). */
 const WEIGHT_IN_WORDS: Readonly<Record<Exclude<LossName, 'dpo'>, string>> = {
   ipo: 'IPO, f(r) = (r − 1)², weight 2(1 − r)',
   slic: 'SLiC/hinge, f(r) = max(0, 1 − r), weight [r < 1]',
@@ -41,7 +41,7 @@ export function makeGpoClaim(loss: Exclude<LossName, 'dpo'>) {
   return defineClaim<ClusterConfig>({
     id,
     title: `${DISPLAY_NAME[loss]} at the DPO τ_1: margins against the DPO sandwich and window, training and test 0-1 error`,
-    section: 'THEORY.md §2, "Other losses" (GPO family; no bound proved), measured against §4 Theorem 4.2',
+    section: 'docs/theory.md §2, "Other losses" (GPO family; no bound proved), measured against §4 Theorem 4.2',
     edition: 'all',
     expectation: 'measured',
     generator: `valid configurations (validConfigArb), loss ${WEIGHT_IN_WORDS[loss]}`,

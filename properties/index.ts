@@ -28,7 +28,7 @@ import { lawDistinctFlat } from './law-distinct-flat.ts';
 
 /** Every claim, in report order. */
 export const CLAIMS: ReadonlyArray<Claim<any>> = [
-  // The bound library itself (src/theory) and the paper's numbers (THEORY.md §7).
+  // The bound library itself (src/theory) and the paper's numbers (THEORY §7).
   ...BOUND_CLAIMS,
   // The dynamics and the theorems.
   lemma41Normaliser,

@@ -1,15 +1,15 @@
 /**
- * The paper's Figure 5, qualitatively (THEORY.md §4, Theorem 4.2: both slopes of the sandwich
+ * The paper's Figure 5, qualitatively (THEORY §4, Theorem 4.2: both slopes of the sandwich
  * scale as 1/K): at a fixed flow time t, the mean training margin decreases with the number of
  * concepts K. Each input is compared with the same configuration at 2K (same Q, d, v, l_b, β, τ
  * and seed), both flowed to τ_1 of the smaller K.
  *
  * Two token layouts are drawn:
- * - distinct tokens: concepts do not interact (a_iᵀa_j = 0 across concepts, THEORY.md §2), and
+ * - distinct tokens: concepts do not interact (a_iᵀa_j = 0 across concepts, THEORY §2), and
  *   the sampler draws cluster c from its own stream, so the first K concepts of the 2K set are
  *   exactly the K set; the statement then reduces to the 1/N = 1/(2KQ) time rescaling of
  *   Lemma 4.1 plus the monotone growth of the margins;
- * - shared tokens (Z > 1, THEORY.md §3): the K set's pairs are explicit and the twin's K new
+ * - shared tokens (Z > 1, THEORY §3): the K set's pairs are explicit and the twin's K new
  *   concepts mirror them, keeping token 0, so every concept of the K set holding token 0 shares
  *   it with its mirror (the twin has Z = 2·Z_K <= 1/(4 l_b²)). Old and new concepts then interact
  *   through C_ij = ±(g_iᵀg_j) (token factor ±1), and the first K concepts of the twin no longer
@@ -58,7 +58,7 @@ function betaTau(): fc.Arbitrary<number> {
 }
 
 /**
- * Largest l_b at which the twin's sharing number Z is allowed (Z <= 1/(4 l_b²), THEORY.md §3):
+ * Largest l_b at which the twin's sharing number Z is allowed (Z <= 1/(4 l_b²), THEORY §3):
  * l_b <= 1/(2√Z).
  */
 function lbMaxForZ(Z: number): number {
@@ -138,7 +138,7 @@ export function makeKDependenceClaim(flow: FlowLaw = flowTrajectory, id = 'k-dep
   return defineClaim<ClusterConfig>({
     id,
     title: 'At fixed t the mean training margin decreases with K: mean r(τ_1; 2K) < mean r(τ_1; K)',
-    section: "THEORY.md §4, Theorem 4.2 (slopes ∝ 1/K); the paper's Figure 5, qualitatively",
+    section: "docs/theory.md §4, Theorem 4.2 (slopes ∝ 1/K); the paper's Figure 5, qualitatively",
     edition: 'all',
     expectation: 'holds',
     generator: `valid configurations with distinct tokens or (about half) a token shared between each K concept and its 2K mirror (twin Z = 2 or 4 <= 1/(4l_b²)), K in 1..${K_DEPENDENCE_MAX_K}, 2K+1 <= d <= 5Q (the 2K twin is valid too), v <= 1/(32√Q), l_b in [1/4, 1/2], β, τ log-uniform on [0.1, 10]`,

@@ -32,7 +32,7 @@ export const FLAT_DATASETS = { small: 8, full: 16 } as const;
 export const lawDistinctFlat = defineClaim<FlatInput>({
   id: 'law-distinct-flat',
   title: 'distinct response pairs: the mean test error at τ_1 does not depend on K (THEORY §9); the worst concept\'s does',
-  section: 'THEORY.md §9 (our derivation); Theorem 4.3\'s log K as a union bound',
+  section: 'docs/theory.md §9 (our derivation); Theorem 4.3\'s log K as a union bound',
   edition: 'all',
   expectation: 'holds',
   generator: 'distinct pairs, K in {2,4,8,16}, v = 1/z with z in [0.8, 2.2] (errors 1%–20%), Q in {20,40,80}, d = 17, exact flow to τ_1; compared with K = 1 at the same Q, v, d',

@@ -57,7 +57,7 @@ export function floorSettings(x: FloorInput, datasets: number): LawSettings {
 export const lawSharedFloor = defineClaim<FloorInput>({
   id: 'law-shared-floor',
   title: 'one shared response pair: the test error at τ_1 sits at THEORY §9\'s floor Φ(−1/(v√K·√(1+v²d/(2Q)))), growing with K',
-  section: 'THEORY.md §9 (our derivation): shared responses across concepts',
+  section: 'docs/theory.md §9 (our derivation): shared responses across concepts',
   edition: 'all',
   expectation: 'holds',
   generator: 'shared pair, K in {2,4,8,16}, v = 1/(z√K) with z in [0.7, 2.3] (floor 1%–24%), d = K+1…K+9, Q in {40,80,160}, exact flow to τ_1',

@@ -1,5 +1,5 @@
 /**
- * Lemma 4.1 (THEORY.md §2): along the gradient flow, τ dr_j/dt = (β²/N) Σ_i w(r_i) C_ij with
+ * Lemma 4.1 (THEORY §2): along the gradient flow, τ dr_j/dt = (β²/N) Σ_i w(r_i) C_ij with
  * C_ij = (a_jᵀ a_i)(g_iᵀ g_j), for ANY features, tokens and state (no cluster assumption). The
  * simulator's dr/dt is taken without finite differences: one W-space evaluation of the flow's
  * direction, mapped to margins by the (linear) margin map.
@@ -47,7 +47,7 @@ const num = (min: number, max: number) => fc.double({ min, max, noNaN: true, noD
 export const lemma41MarginOde = defineClaim<MarginOdeInput>({
   id: 'lemma41-margin-ode',
   title: 'Along the flow, τ dr_j/dt = (β²/N) Σ_i w(r_i) C_ij for arbitrary data and state',
-  section: 'THEORY.md §2, Lemma 4.1',
+  section: 'docs/theory.md §2, Lemma 4.1',
   edition: 'all',
   expectation: 'holds',
   generator: `N 1..12 samples in dimension 1..6 with arbitrary features in [-2, 2], tokens from a vocabulary of ${MAX_VOCAB} (w != l, sharing allowed), an arbitrary ΔW in [-1, 1], β in [0.05, 4], τ in [0.1, 10], loss dpo/ipo/slic`,

@@ -1,5 +1,5 @@
 /**
- * Lemma 4.1's first step (THEORY.md §1): with single-token responses the softmax normaliser
+ * Lemma 4.1's first step (THEORY §1): with single-token responses the softmax normaliser
  * cancels, so the DPO margin computed from full log-probabilities over a vocabulary of size V with
  * an arbitrary dense W_0 equals the simulator's r = β aᵀ ΔW g.
  */
@@ -39,7 +39,7 @@ function logSoftmax(z: number[]): number[] {
 export const lemma41Normaliser = defineClaim<NormaliserInput>({
   id: 'lemma41-normaliser',
   title: 'The DPO margin from full log-softmax probabilities equals β aᵀ ΔW g (the normaliser cancels)',
-  section: 'THEORY.md §1 (Eq. 2) and §2, Lemma 4.1',
+  section: 'docs/theory.md §1 (Eq. 2) and §2, Lemma 4.1',
   edition: 'all',
   expectation: 'holds',
   generator: 'vocabulary 2..40, dimension 1..8, dense W_0 and ΔW with entries in [-3, 3], any feature g, any token pair w != l, β in [0.01, 5]',

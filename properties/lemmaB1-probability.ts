@@ -1,5 +1,5 @@
 /**
- * Lemma B.1 (THEORY.md §4, refined forms): the concentration of all pairwise dot products, on
+ * Lemma B.1 (THEORY §4, refined forms): the concentration of all pairwise dot products, on
  * which the proof of Theorem 4.2 rests, holds with probability at least
  * 1 − (8Z+4)KQ²e^{−ε²/16} − (8Z+4)KQ² exp(−c(ε/v) min(1, ε/(dv))). Unlike the main-text
  * statement this is informative at practical sizes (Q >= ~550 for Z = 1). The event itself is
@@ -42,7 +42,7 @@ export function lemmaB1Arb(opts: GenOptions): fc.Arbitrary<ClusterConfig> {
 export const lemmaB1ProbabilityClaim = defineClaim<ClusterConfig>({
   id: 'lemmaB1-probability',
   title: "the §5 certificate and Theorem 4.2's conclusion fail no more often than Lemma B.1's refined probability allows",
-  section: 'THEORY.md §4 (refined forms), Lemma B.1',
+  section: 'docs/theory.md §4 (refined forms), Lemma B.1',
   edition: 'v5-appendix',
   expectation: 'holds',
   generator: `K <= 2, Q in [${Q_RANGE.min}, ${Q_RANGE.max}] (N <= ${CERTIFICATE_MAX_N}), d = K+1..K+4, v <= 1/(32√Q); ${REPS.small}/${REPS.full} datasets each`,

@@ -1,5 +1,5 @@
 /**
- * THEORY.md §6: with multi-token responses the softmax normaliser no longer cancels, and the
+ * THEORY §6: with multi-token responses the softmax normaliser no longer cancels, and the
  * gradient-flow rate of a token reward r(y) read at state h* obeys the derived identity
  *   τ dr(y)/dt = (β²/N) Σ_i σ(-r_i) Σ_j [(h_{ijw}ᵀh*)(e_y - s*)ᵀ(e_{y_w} - s_{ijw}) - (same for l)].
  * Checked two independent ways on random sequences: float64 central finite differences of the
@@ -62,7 +62,7 @@ function sequenceArb(V: number, d: number) {
 export const multitokenIdentity = defineClaim<MultiTokenProblem>({
   id: 'multitoken-identity',
   title: 'Multi-token token-reward rate under gradient flow equals the derived identity of THEORY §6',
-  section: 'THEORY.md §6 (§4.3, Appendix D)',
+  section: 'docs/theory.md §6 (§4.3, Appendix D)',
   edition: 'all',
   expectation: 'holds',
   generator: 'V 2..8, d 1..5, N 1..4 preferences, response lengths 1..4, states in [-1.5,1.5]^d, W_0 in [-2,2], W = W_0 + ΔW with ΔW in [-1,1], β in [0.05, 2], any probe token and state',

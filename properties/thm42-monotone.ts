@@ -1,5 +1,5 @@
 /**
- * Theorem 4.2's proof (THEORY.md §4–§5): every training margin increases on [0, τ_1] (its
+ * Theorem 4.2's proof (THEORY §4–§5): every training margin increases on [0, τ_1] (its
  * derivative is at least the lower slope while the margins stay in [0, ln 3]). Checked between
  * consecutive recorded times (grid and solver steps). Vacuous where the stated probability is <= 0.
  * The conditions are the requested edition's (THEORY §8).
@@ -14,7 +14,7 @@ export const thm42Monotone = defineClaim<ClusterConfig>({
   id: 'thm42-monotone',
   explorable: true,
   title: 'every training margin r_i(t) increases on [0, τ_1]',
-  section: 'THEORY.md §4, Theorem 4.2 (proof)',
+  section: 'docs/theory.md §4, Theorem 4.2 (proof)',
   edition: 'v5-main',
   editions: EDITIONS,
   expectation: 'holds',

@@ -1,5 +1,5 @@
 /**
- * Theorem 4.2's probability (THEORY.md §4, §7): the conclusion (sandwich on [0, τ_1] and window
+ * Theorem 4.2's probability (THEORY §4, §7): the conclusion (sandwich on [0, τ_1] and window
  * at τ_1) holds with probability at least p = 1 − 8KQ^{9/4}e^{−min(c√Q/5, Q^{3/4}/256)}. Each
  * configuration is drawn with REPS datasets; all datasets of the run are pooled into one exact
  * one-sided Poisson-binomial test of the observed failures against the stated q_i = 1 − p_i, whose
@@ -29,7 +29,7 @@ const FULL_RUNS = 60;
 export const thm42Probability = defineClaim<ClusterConfig>({
   id: 'thm42-probability',
   title: 'the conclusion of Theorem 4.2 fails no more often than its stated probability allows',
-  section: 'THEORY.md §4 and §7, Theorem 4.2 (probability)',
+  section: 'docs/theory.md §4 and §7, Theorem 4.2 (probability)',
   edition: 'v5-main',
   editions: EDITIONS,
   expectation: 'holds',

@@ -1,5 +1,5 @@
 /**
- * Theorem 4.2 (THEORY.md §4): with probability at least 1 − 8KQ^{9/4}e^{−min(c√Q/5, Q^{3/4}/256)},
+ * Theorem 4.2 (THEORY §4): with probability at least 1 − 8KQ^{9/4}e^{−min(c√Q/5, Q^{3/4}/256)},
  * r_L(t) = β²t/(8Kτ) <= r_i(t) <= r_U(t) = 5β²t/(Kτ) for every training sample i and every
  * t in [0, τ_1]. Checked on a grid of t and at every step of the integrator.
  *
@@ -20,7 +20,7 @@ export function makeSandwichClaim(bounds: SandwichBounds = trainingMarginSandwic
   return defineClaim<ClusterConfig>({
     id,
     title: 'r_L(t) <= r_i(t) <= r_U(t) for every training sample on [0, τ_1]',
-    section: 'THEORY.md §4, Theorem 4.2',
+    section: 'docs/theory.md §4, Theorem 4.2',
     edition: 'v5-main',
     editions: EDITIONS,
     expectation: 'holds',

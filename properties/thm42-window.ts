@@ -1,5 +1,5 @@
 /**
- * Theorem 4.2 at t = τ_1 (THEORY.md §4): ln3/40 <= r_i(τ_1) <= ln 3 for every training sample,
+ * Theorem 4.2 at t = τ_1 (THEORY §4): ln3/40 <= r_i(τ_1) <= ln 3 for every training sample,
  * so the training 0-1 error is 0. Vacuous where the stated probability is <= 0. The conclusion is
  * the same in every edition; the conditions (noise, Z) are the requested edition's (THEORY §8).
  */
@@ -13,7 +13,7 @@ export const thm42Window = defineClaim<ClusterConfig>({
   id: 'thm42-window',
   explorable: true,
   title: 'ln3/40 <= r_i(τ_1) <= ln 3 for every training sample; training 0-1 error 0',
-  section: 'THEORY.md §4, Theorem 4.2',
+  section: 'docs/theory.md §4, Theorem 4.2',
   edition: 'v5-main',
   editions: EDITIONS,
   expectation: 'holds',

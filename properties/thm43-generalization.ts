@@ -1,5 +1,5 @@
 /**
- * Theorem 4.3 (THEORY.md §4): under the conditions and Q >= 40, with the same probability as
+ * Theorem 4.3 (THEORY §4): under the conditions and Q >= 40, with the same probability as
  * Theorem 4.2, the population risk at τ_1 satisfies R(P) <= 2KQ²e^{−Q/45}. R(P) on the paper's
  * test distribution (equal-weight mixture of the 2K clusters) is computed exactly for Gaussian
  * noise (THEORY §9, exact test error; compared with the bound in logs, so errors of 1e-300 are
@@ -77,7 +77,7 @@ export const thm43Generalization = defineClaim<ClusterConfig>({
   id: 'thm43-generalization',
   explorable: true,
   title: 'the test 0-1 error at τ_1 is at most 2KQ²e^{−Q/45}',
-  section: 'THEORY.md §4, Theorem 4.3; §8 (v3 form, appendix refined form)',
+  section: 'docs/theory.md §4, Theorem 4.3; §8 (v3 form, appendix refined form)',
   edition: 'v5-main',
   editions: EDITIONS,
   expectation: 'holds',

@@ -1,5 +1,5 @@
 /**
- * The token factor of Lemma 4.1 (THEORY.md §2): a_jᵀa_i = [w_j=w_i] − [w_j=l_i] − [l_j=w_i] + [l_j=l_i]
+ * The token factor of Lemma 4.1 (THEORY §2): a_jᵀa_i = [w_j=w_i] − [w_j=l_i] − [l_j=w_i] + [l_j=l_i]
  * lies in {−2, …, 2}: 2 for the same (w, l), −2 for the swapped pair, 0 for disjoint tokens, and
  * ±1 when exactly one token is shared (+1 in the same role, −1 in opposite roles). Checked
  * against the explicit vectors a = e_w − e_l.
@@ -32,7 +32,7 @@ const pair = fc.tuple(fc.integer({ min: 0, max: VOCAB - 1 }), fc.integer({ min: 
 export const tokenFactorClaim = defineClaim<TokenPairInput>({
   id: 'token-factor',
   title: 'the token factor a_jᵀa_i is in {−2..2} with the stated cases',
-  section: 'THEORY.md §2, Lemma 4.1',
+  section: 'docs/theory.md §2, Lemma 4.1',
   edition: 'all',
   expectation: 'holds',
   generator: `two preference pairs (w != l) over a vocabulary of ${VOCAB} tokens`,

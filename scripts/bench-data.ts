@@ -2,7 +2,7 @@
  * `npm run bench` (data path): reading a real `.npz` and a whole `dpocheck simulate --data` run,
  * side by side with numpy on the same file.
  *
- * For each size (N = 2KQ samples of the cluster data of THEORY.md §3, l_b = 1/2,
+ * For each size (N = 2KQ samples of the cluster data of docs/theory.md §3, l_b = 1/2,
  * v = 1/(32√Q)) and each storage (float64, and float32 as PyTorch exports embeddings) it writes
  * the dataset with numpy's own `np.savez` into a temporary folder, then measures
  *   - load: `loadDataset(file)` in a fresh process (scripts/bench-load.ts) against
@@ -107,7 +107,7 @@ function main(): void {
         const fileBytes = statSync(file).size;
         const ours = JSON.parse(runTimed('npx', ['tsx', join(import.meta.dirname, 'bench-load.ts'), file]).stdout.trim().split('\n').pop()!) as { seconds: number; peakAboveBaselineBytes: number; featureBytes: number; storage: string };
         const np = JSON.parse(runTimed('python3', [NUMPY, '--load', file]).stdout.trim().split('\n').pop()!) as { seconds: number; peak_above_baseline_bytes: number; feature_bytes: number };
-        const tau1 = (s.K * Math.log(3)) / 5; // THEORY.md §4, β = τ = 1
+        const tau1 = (s.K * Math.log(3)) / 5; // docs/theory.md §4, β = τ = 1
         const e2eOurs = runTimed('node', [cli, 'simulate', '--data', file, '--K', String(s.K), '--until', 'tau1', '--rtol', String(RTOL), '--atol', String(ATOL), '--workers', '2', '--json']);
         const e2eNp = runTimed('python3', [NUMPY, file, '1', '1', String(tau1), String(RTOL), String(ATOL), '--no-margins']);
         const flow = (JSON.parse(e2eOurs.stdout) as { seconds: number }).seconds;

@@ -2,11 +2,11 @@
  * `npm run bench`: performance of the float64 reference simulator and its kernel.
  *
  * For each size (up to the paper's scale K = 16, Q = 904, d = 4520, N = 28,928; cluster data of
- * THEORY.md §3 with l_b = 1/2 and v = 1/(32√Q)) it measures
+ * docs/theory.md §3 with l_b = 1/2 and v = 1/(32√Q)) it measures
  *   - the time of one RHS evaluation (fused margins + direction) on 1 thread and on the workers,
  *     against the machine's streaming-bandwidth ceiling measured in the same run (a tight sum over
  *     the feature matrix on 1 and 2 threads);
- *   - the flow to τ_1 = K τ ln3/(5 β²) (THEORY.md §4) at rtol 1e-8: seconds, RHS evaluations,
+ *   - the flow to τ_1 = K τ ln3/(5 β²) (docs/theory.md §4) at rtol 1e-8: seconds, RHS evaluations,
  *     achieved GFLOP/s and GB/s (6·N·d flops and 8·N·d bytes per evaluation);
  *   - peak memory (maxRSS);
  *   - the same integration by scripts/bench_numpy.py (numpy + scipy solve_ivp RK45, two BLAS
@@ -165,7 +165,7 @@ async function measure(s: Size, ds: Dataset, genSeconds: number, numpyOk: boolea
   };
   const eval1 = await timeEval(0);
   const evalW = await timeEval(workers);
-  const tau1 = (s.K * TAU * Math.log(3)) / (5 * BETA * BETA); // THEORY.md §4, Theorem 4.2
+  const tau1 = (s.K * TAU * Math.log(3)) / (5 * BETA * BETA); // docs/theory.md §4, Theorem 4.2
   const res = await simulate(ds, { beta: BETA, tau: TAU, tEnd: tau1, rtol: RTOL, atol: ATOL, workers, trlRewards: false, full: true });
   const perEval = res.seconds / res.rhsEvaluations;
   const maxRss = process.resourceUsage().maxRSS / 1024 ** 2; // KiB -> GiB

@@ -1,4 +1,4 @@
-"""Reference implementation for `npm run bench`: the DPO gradient flow of THEORY.md §2,
+"""Reference implementation for `npm run bench`: the DPO gradient flow of docs/theory.md §2,
 tau dDW/dt = (beta/N) sum_i sigma(-r_i) a_i g_i^T, integrated with scipy's solve_ivp RK45 at the
 same rtol/atol as dpocheck, written the way a numpy user would write it well: the state is DW
 restricted to the used-token rows (never the N x N kernel), and each evaluation is two BLAS

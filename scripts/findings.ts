@@ -117,7 +117,7 @@ function render(f: Findings, l: CertificateLooseness, mins: string): string {
     '',
     '## How loose are 1/(8K) and 5/K?',
     '',
-    `Over ${l.configs} random configurations meeting every v5 condition (small scale), the data-dependent certificate of THEORY.md §5 ` +
+    `Over ${l.configs} random configurations meeting every v5 condition (small scale), the data-dependent certificate of docs/theory.md §5 ` +
       `(λ_j = (P_j/4 − M_j/2)/N, Λ_j = (P_j/2 − M_j/4)/N) against Theorem 4.2's constants:`,
     '',
     markdownTable(

@@ -1,5 +1,5 @@
 /**
- * The 50-digit BigNumber re-derivations of every formula of THEORY.md §3–§5, §7, §8, written
+ * The 50-digit BigNumber re-derivations of every formula of docs/theory.md §3–§5, §7, §8, written
  * without importing the float64 code (src/theory). Used by `npm run goldens` (scripts/goldens.ts)
  * to write fixtures/goldens/, and by tests that compare the library and `dpocheck bounds` with
  * them on arbitrary inputs.

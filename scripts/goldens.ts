@@ -1,5 +1,5 @@
 /**
- * Golden values for src/theory (`npm run goldens`): every formula of THEORY.md §3–§5, §7, §8
+ * Golden values for src/theory (`npm run goldens`): every formula of docs/theory.md §3–§5, §7, §8
  * re-derived here with mathjs BigNumber at 50 significant digits, WITHOUT importing the float64
  * code, over ordinary and extreme inputs. Writes fixtures/goldens/*.json atomically.
  *

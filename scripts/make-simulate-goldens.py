@@ -3,7 +3,7 @@
 
 For each case it draws a small preference dataset with numpy ONLY (nothing here reads dpocheck's
 code or output), saves it with np.savez as `<name>.npz` (train and test arrays), and integrates
-the same gradient flow as dpocheck (THEORY.md §1-§2, DPO):
+the same gradient flow as dpocheck (docs/theory.md §1-§2, DPO):
 
     tau dW/dt = (beta/N) sum_i sigma(-r_i) a_i g_i^T,   r_i = beta a_i^T W g_i,   a_i = e_{w_i} - e_{l_i},
 
@@ -15,7 +15,7 @@ training has W row 0) to `<name>.golden.json`. test/cli/simulate.test.ts runs
 `dpocheck simulate --data <name>.npz --beta B --tau T --t-end X --full --json` and compares.
 
 Cases: Gaussian features with random token pairs (float64), Gaussian features with the authors'
-shared " Yes"/" No" pair stored as float32, the paper's cluster model (THEORY.md §3), and
+shared " Yes"/" No" pair stored as float32, the paper's cluster model (docs/theory.md §3), and
 heavy-tailed anisotropic features with int32 tokens.
 
 Usage: python3 scripts/make-simulate-goldens.py   (numpy, scipy; the .npz differ between runs
@@ -67,7 +67,7 @@ def shared_pair_f32(rng):
 
 
 def cluster_f64(rng):
-    # THEORY.md §3: K concepts, clusters N(lb e_1 +- c_k, v^2 I), c_k = e_{1+k}, tokens (2k, 2k+1),
+    # docs/theory.md §3: K concepts, clusters N(lb e_1 +- c_k, v^2 I), c_k = e_{1+k}, tokens (2k, 2k+1),
     # C_{k,+} prefers 2k, C_{k,-} prefers 2k+1; Q samples per cluster; test: 8 per cluster.
     K, Q, d, v, lb, q_test = 3, 10, 8, 0.05, 1.0, 8
 

@@ -11,7 +11,7 @@ import { firstNonVacuousQ, noiseLimit, tokenSharingZ, zLimit, trainingProbabilit
 import type { GenOptions } from '../../src/check/claim.ts';
 
 /**
- * The unspecified Bernstein constant c of Theorem 4.2's probability (THEORY.md §4). Ours: 1,
+ * The unspecified Bernstein constant c of Theorem 4.2's probability (THEORY §4). Ours: 1,
  * the same default as `dpocheck bounds`; the report prints it. A smaller c only makes the
  * statement vacuous for longer.
  */
@@ -19,7 +19,7 @@ export const BERNSTEIN_C = 1;
 
 /**
  * K of the non-vacuous branch, with weights. Ours: Theorem 4.2's probability is positive only for
- * Q >= ~1.4e5 (THEORY.md §7), so N = 2KQ is ~3e5 per concept; one simulation to τ_1 takes ~3 s
+ * Q >= ~1.4e5 (THEORY §7), so N = 2KQ is ~3e5 per concept; one simulation to τ_1 takes ~3 s
  * at K = 1 and ~7 s at K = 2 on a loaded 2-core machine, so K = 1 is drawn three times as often.
  */
 const NON_VACUOUS_K = [
@@ -116,7 +116,7 @@ export function appendixCArb(opts: GenOptions): fc.Arbitrary<ClusterConfig> {
 export type Scope = 'theorem42' | 'theorem43' | 'appendixC';
 
 /**
- * Departures each theorem tolerates. Ours, from THEORY.md §3–§4: Q >= 40 is a condition of
+ * Departures each theorem tolerates. Ours, from THEORY §3–§4: Q >= 40 is a condition of
  * Theorem 4.3 only; the reference policy never enters the single-token margins (THEORY §1), so a
  * reference that prefers the rejected answer changes no theorem about margins or R(P).
  */
@@ -127,7 +127,7 @@ const TOLERATED: Readonly<Record<Scope, readonly DepartureId[]>> = {
 };
 
 /**
- * The assumptions of a theorem (THEORY.md §3) that a configuration breaks, measured from the
+ * The assumptions of a theorem (THEORY §3) that a configuration breaks, measured from the
  * configuration itself: the paper's conditions and every departure from its data model, plus
  * inexact orthogonality for Theorems 4.2/4.3 (Appendix C's δ-allowance applies only there).
  */

@@ -1,5 +1,5 @@
 /**
- * The three conclusions of Theorem 4.2 (THEORY.md §4) judged on one simulated trajectory: the
+ * The three conclusions of Theorem 4.2 (THEORY §4) judged on one simulated trajectory: the
  * sandwich r_L(t) <= r_i(t) <= r_U(t) on [0, τ_1], the window [ln3/40, ln 3] at τ_1, and the
  * monotone increase of every margin. The claims thm42-sandwich, -window, -monotone and
  * -probability draw the same configurations; a full-scale non-vacuous trajectory is hundreds of

@@ -64,7 +64,7 @@ export interface Claim<T = unknown> {
   readonly id: string;
   /** One-line statement of the claim. */
   readonly title: string;
-  /** Where it comes from, e.g. 'THEORY.md §4, Theorem 4.2'. */
+  /** Where it comes from, e.g. 'THEORY §4, Theorem 4.2'. */
   readonly section: string;
   /** The edition whose statement is checked, or 'all' where editions agree. */
   readonly edition: Edition | 'all';

@@ -156,7 +156,7 @@ export function checkBand(
 
 /**
  * Row summaries P_j = Σ_{i: C_ij > 0} C_ij and M_j = Σ_{i: C_ij < 0} |C_ij| of the margin kernel
- * C_ij = (a_jᵀ a_i)(g_iᵀ g_j) (THEORY.md §5), for every target sample j against the training
+ * C_ij = (a_jᵀ a_i)(g_iᵀ g_j) (THEORY §5), for every target sample j against the training
  * set. O(N_targets · N · d); written as plain loops because it is the hot part of the
  * certificate claims and needs float64.
  */

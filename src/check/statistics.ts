@@ -302,7 +302,7 @@ export interface LinearFit {
 
 /**
  * Ordinary least squares of y on x with R², as in the paper's linear fits of test error on K
- * (THEORY.md §7: R² = 0.95 for Mistral, 0.99 for Qwen). Centred two-pass formulas for accuracy.
+ * (THEORY §7: R² = 0.95 for Mistral, 0.99 for Qwen). Centred two-pass formulas for accuracy.
  *
  * @example linearFit([1, 2, 4, 8], [0, 0.008, 0.036, 0.056]).rSquared // ≈ 0.946
  */

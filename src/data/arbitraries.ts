@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries for cluster configurations that satisfy every condition of the v5 main
- * theorems (THEORY.md §3 table) by construction: each component is drawn inside the interval
+ * theorems (THEORY §3 table) by construction: each component is drawn inside the interval
  * that the components before it leave open, so no draw is filtered away.
  *
  * Shrinking: the generator is a tuple (K, Q, d, l_b, Z, v, β, τ, seed) of integers and

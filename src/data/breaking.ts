@@ -1,6 +1,6 @@
 /**
  * Assumption-breaking generators: for each condition of the main theorems
- * (THEORY.md §3, "Conditions of the theorems (main text, v5)"; Appendix C for `ortho`) and for
+ * (THEORY §3, "Conditions of the theorems (main text, v5)"; Appendix C for `ortho`) and for
  * each departure beyond the paper, a fast-check arbitrary of configurations that break exactly
  * that one thing by a chosen magnitude m and satisfy every other condition, plus a labeller
  * ({@link describeBreak}) that measures, from a configuration alone, what it breaks and by how

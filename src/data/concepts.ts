@@ -1,6 +1,6 @@
 /**
  * The deterministic part of the cluster means: the shared component b = l_b e_1 and the concept
- * vectors c_k (THEORY.md §3; Appendix C for the approximately orthogonal kind).
+ * vectors c_k (THEORY §3; Appendix C for the approximately orthogonal kind).
  *
  * Indexing: coordinates are 0-based, so e_1 is coordinate 0 and the paper's c_k = e_{1+k}
  * (k = 1..K) is, for our 0-based concept index k = 0..K-1, coordinate k+1.

@@ -1,5 +1,5 @@
 /**
- * The edge value of every condition of the main theorems (THEORY.md §3, "Conditions of the
+ * The edge value of every condition of the main theorems (THEORY §3, "Conditions of the
  * theorems (main text, v5)") and of Appendix C, one named function per condition, so that
  * generators can build configurations that sit exactly on an edge (the arbitraries here) or
  * break exactly one condition by a chosen magnitude (the explorer's generators, later).

@@ -1,5 +1,5 @@
 /**
- * `ClusterConfig`: the data model of THEORY.md §3 (K concepts, each a pair of Gaussian clusters
+ * `ClusterConfig`: the data model of THEORY §3 (K concepts, each a pair of Gaussian clusters
  * N(l_b e_1 ± c_k, v² I_d) with opposite preferences), the training hyper-parameters, and the
  * departures the explorer uses to break one assumption at a time. Validated with zod so that
  * config files and CLI flags get one-line errors naming the field.

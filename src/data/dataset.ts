@@ -5,7 +5,7 @@
  * a `Float64Array`, or a `Float32Array` for float32 data (real embeddings exported from PyTorch
  * as float32 stay float32 in memory; every consumer widens each value to float64, which is exact,
  * before any arithmetic). Tokens are stored as `Int32Array`. A sample is `(g_i, w_i, l_i)` with
- * `w_i != l_i` (THEORY.md §1).
+ * `w_i != l_i` (THEORY §1).
  */
 export interface PreferenceSet {
   /** Number of samples. */

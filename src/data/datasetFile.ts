@@ -17,7 +17,7 @@
  * (labels, ids, metadata), and a typo in an optional name shows up as that array being absent.
  *
  * Validation: N >= 1, d >= 1, M >= 1; all values finite; token ids integers in [0, 2^31);
- * chosen != rejected per sample (THEORY.md §1: w_i != l_i). Every failure, including
+ * chosen != rejected per sample (THEORY §1: w_i != l_i). Every failure, including
  * unreadable files and corrupt archives, throws InvalidInputError with a one-line message
  * naming the file and the array (`file.npz[features]: ...`); the CLI maps it to exit code 2.
  */

@@ -1,5 +1,5 @@
 /**
- * Seeded sampler for the cluster model of THEORY.md §3: the training set (Q samples per
+ * Seeded sampler for the cluster model of THEORY §3: the training set (Q samples per
  * cluster, N = 2KQ) and fresh test samples from the equal-weight mixture, with the departures
  * of `ClusterConfig.departures` applied.
  *

@@ -133,7 +133,7 @@ function base(title: string | undefined) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Margin trajectories inside the r_L / r_U band (THEORY.md §4, Theorem 4.2)
+// Margin trajectories inside the r_L / r_U band (THEORY §4, Theorem 4.2)
 
 /** One trajectory of a margin r_i(t). */
 export interface MarginTrajectory {
@@ -143,7 +143,7 @@ export interface MarginTrajectory {
 }
 
 export interface MarginBandInput {
-  /** τ_1 = K τ ln3/(5β²) (THEORY.md §4), marked on the time axis. */
+  /** τ_1 = K τ ln3/(5β²) (THEORY §4), marked on the time axis. */
   readonly tau1: number;
   /** Slope of r_L(t) = lowerSlope · t (β²/(8Kτ) for Theorem 4.2). */
   readonly lowerSlope: number;
@@ -155,7 +155,7 @@ export interface MarginBandInput {
 
 /**
  * Spec: margin trajectories r_i(t) as lines inside the band between r_L(t) and r_U(t) (an area),
- * with τ_1 marked (THEORY.md §4, Theorem 4.2; §5 for data-dependent slopes).
+ * with τ_1 marked (THEORY §4, Theorem 4.2; §5 for data-dependent slopes).
  */
 export function marginBandSpec(input: MarginBandInput): TopLevelSpec {
   const tau1 = requireFinite('tau1', input.tau1);
@@ -227,7 +227,7 @@ export async function marginBandChart(input: MarginBandInput, options?: RenderOp
 }
 
 // ---------------------------------------------------------------------------------------------
-// Test error against the generalization bound (THEORY.md §4, Theorem 4.3)
+// Test error against the generalization bound (THEORY §4, Theorem 4.3)
 
 /** A Monte Carlo estimate of R(P) at one (Q, K). */
 export interface GeneralizationPoint {
@@ -265,7 +265,7 @@ export interface GeneralizationInput {
 
 /**
  * Spec: measured test error with confidence bars against the bound curve, coloured by K
- * (THEORY.md §4, Theorem 4.3: R(P) <= 2KQ²e^{-Q/45}). On a log y axis, zeros (no test error
+ * (THEORY §4, Theorem 4.3: R(P) <= 2KQ²e^{-Q/45}). On a log y axis, zeros (no test error
  * observed) cannot be drawn: they are drawn at a floor of half the smallest positive value, with
  * a distinct shape ("0 observed") so that nobody reads them as tiny errors. A dashed rule at 1
  * marks where the bound becomes vacuous.
@@ -379,10 +379,10 @@ export async function generalizationChart(input: GeneralizationInput, options?: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Q_min(K) (THEORY.md §4 scaling law, §7 table)
+// Q_min(K) (THEORY §4 scaling law, §7 table)
 
 export interface QMinInput {
-  /** Smallest Q with bound < η, per K (THEORY.md §7). */
+  /** Smallest Q with bound < η, per K (THEORY §7). */
   readonly curve: ReadonlyArray<{ readonly K: number; readonly Qmin: number }>;
   /** Empirical points (e.g. the smallest Q at which the measured error stayed below η). */
   readonly empirical?: ReadonlyArray<{ readonly K: number; readonly Q: number; readonly label?: string }>;
@@ -390,7 +390,7 @@ export interface QMinInput {
 }
 
 /**
- * Spec: the Q_min(K) curve (log K axis; Q = Θ(log K), THEORY.md §4) with empirical points,
+ * Spec: the Q_min(K) curve (log K axis; Q = Θ(log K), THEORY §4) with empirical points,
  * shaped and coloured by their label.
  */
 export function qMinSpec(input: QMinInput): TopLevelSpec {

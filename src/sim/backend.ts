@@ -4,13 +4,13 @@
  * computed (float64 reference kernel, worker threads, tfjs wasm, WebGPU). A new backend adds an
  * implementation of `SimBackend`; it changes no dynamics.
  *
- * One evaluation is the fused pass of THEORY.md §1–§2 over the training features: for every
+ * One evaluation is the fused pass of THEORY §1–§2 over the training features: for every
  * sample i the margin `r_i = β a_iᵀ ΔW g_i` and, in the same pass, the descent direction
  * `G = -∇_W L = (β/N) Σ_i w(r_i) a_i g_iᵀ` with the loss weight `w(r) = -f'(r)`
- * (DPO: σ(-r), IPO: 2(1-r), SLiC: [r < 1]; THEORY.md §2). The gradient flow is `τ dΔW/dt = G`.
+ * (DPO: σ(-r), IPO: 2(1-r), SLiC: [r < 1]; THEORY §2). The gradient flow is `τ dΔW/dt = G`.
  *
  * Both ΔW and G are restricted to the rows of the tokens that occur in the training set
- * (`ActiveRows`): every other row of the gradient is zero (THEORY.md §1), so one evaluation costs
+ * (`ActiveRows`): every other row of the gradient is zero (THEORY §1), so one evaluation costs
  * O(N·d) whatever the vocabulary size.
  *
  * Evaluations are synchronous on purpose: integrators and properties (`Claim.check` is
@@ -75,7 +75,7 @@ export interface SimBackend {
   readonly rowCount: number;
   /**
    * The fused evaluation: writes `r_i = β a_iᵀ ΔW g_i` into `outMargins` (length N) and
-   * `G = (β/N) Σ_i w(r_i) a_i g_iᵀ` (= -∇_W L, THEORY.md §1) into `outDirection`
+   * `G = (β/N) Σ_i w(r_i) a_i g_iᵀ` (= -∇_W L, THEORY §1) into `outDirection`
    * (length rowCount·d, overwritten). `deltaW` is not modified.
    */
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void;

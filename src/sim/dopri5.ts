@@ -14,7 +14,7 @@
  * unless the caller passes a norm in its own units, e.g. margin units). It is the first-order
  * accumulation of local errors: an estimate of the global error that is a bound when the flow does
  * not amplify perturbations (contractive), which holds for the DPO and IPO flows in the margin
- * seminorm (THEORY.md §2: the kernel C is positive semi-definite and the weights decrease in r).
+ * seminorm (THEORY §2: the kernel C is positive semi-definite and the weights decrease in r).
  * `maxErrorRatio` = the largest scaled RMS norm accepted (<= 1 by construction).
  *
  * Exact stops: `step(tLimit)` never steps past `tLimit` and lands on it exactly, so checkpoints are

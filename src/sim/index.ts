@@ -1,5 +1,5 @@
 /**
- * Public surface of the simulator (THEORY.md §1–§2): the entry points, the backend contract and
+ * Public surface of the simulator (THEORY §1–§2): the entry points, the backend contract and
  * the r-space cross-check. Importing this module registers the 'reference' backend.
  */
 export * from './backend.ts';

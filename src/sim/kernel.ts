@@ -1,5 +1,5 @@
 /**
- * The reference backend's kernel (THEORY.md §1–§2): the per-storage hot loops generated from
+ * The reference backend's kernel (THEORY §1–§2): the per-storage hot loops generated from
  * `kernelSource.ts` (see there), the loss codes and weights, the storage picker, and the fixed-
  * order reduction of block partials. Used on the calling thread and inside worker threads.
  */
@@ -9,10 +9,10 @@ import { evaluateBlockF32, evaluateBlockF64, marginsBlockF32, marginsBlockF64 } 
 export { evaluateBlockF32, evaluateBlockF64, marginsBlockF32, marginsBlockF64 };
 export type { Features };
 
-/** Loss codes shared with the workers (THEORY.md §2: weight w(r) = -f'(r)). */
+/** Loss codes shared with the workers (THEORY §2: weight w(r) = -f'(r)). */
 export const LOSS_CODE = Object.freeze({ dpo: 0, ipo: 1, slic: 2 } as const);
 
-/** Loss weight w(r) = -f'(r): DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (THEORY.md §2). */
+/** Loss weight w(r) = -f'(r): DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (THEORY §2). */
 export function lossWeight(code: number, r: number): number {
   if (code === 0) return 1 / (1 + Math.exp(r));
   if (code === 1) return 2 * (1 - r);

@@ -1,5 +1,5 @@
 /**
- * The one source of the reference backend's hot loops (THEORY.md §1–§2): a fused pass over a
+ * The one source of the reference backend's hot loops (THEORY §1–§2): a fused pass over a
  * block of samples that computes the margins r_i = β a_iᵀ ΔW g_i and, in the same pass, the
  * block's partial descent direction Σ_i (β/N) w(r_i) a_i g_iᵀ; and a margins-only pass.
  *
@@ -27,7 +27,7 @@ export type Features = Float64Array | Float32Array;
  * The partial (rows `localChosen/localRejected` of the block's own touched-row list, each of
  * length d, at `partialOffset` in `partial`) is zeroed first and then accumulated in sample order.
  *
- * Runs of consecutive samples with the same token pair (w, l) (the cluster data of THEORY.md §3
+ * Runs of consecutive samples with the same token pair (w, l) (the cluster data of THEORY §3
  * comes sorted by cluster) take a faster path: the row difference ΔW_w - ΔW_l is formed once per
  * run (the same float64 values the direct path subtracts, so margins are identical either way),
  * and the run's Σ c_i g_i is accumulated in one buffer and added to row w and subtracted from row

@@ -1,11 +1,11 @@
 /**
- * The margin-space dynamics of Lemma 4.1 (THEORY.md §2): for every training sample j,
+ * The margin-space dynamics of Lemma 4.1 (THEORY §2): for every training sample j,
  *   τ dr_j/dt = (β²/N) Σ_i w(r_i) C_ij,   C_ij = (a_jᵀ a_i)(g_iᵀ g_j),
  * integrated directly in r-space with the same DOPRI5 integrator. It shares no code path with the
  * W-space flow (no ΔW, no backend), which makes it an independent second integration to
  * cross-check `simulate`. Costs O(N²) memory and time per evaluation: for small N only.
  *
- * New samples follow from the integrated weights I_i(t) = ∫_0^t w(r_i(s)) ds (THEORY.md §2):
+ * New samples follow from the integrated weights I_i(t) = ∫_0^t w(r_i(s)) ds (THEORY §2):
  *   ΔW(t) = (β/(Nτ)) Σ_i I_i(t) a_i g_iᵀ,   r̃(t) = β ãᵀ ΔW(t) g̃ = (β²/(Nτ)) Σ_i I_i(t) C̃_i,
  * with C̃_i = (ãᵀ a_i)(g_iᵀ g̃); the I_i are integrated alongside the margins.
  */
@@ -23,14 +23,14 @@ import { DEFAULT_ATOL, DEFAULT_RTOL } from './simulate.ts';
  */
 export const MAX_MARGIN_ODE_N = 4000;
 
-/** Token factor a_jᵀ a_i = [w_j=w_i] - [w_j=l_i] - [l_j=w_i] + [l_j=l_i] ∈ {-2,…,2} (THEORY.md §2). */
+/** Token factor a_jᵀ a_i = [w_j=w_i] - [w_j=l_i] - [l_j=w_i] + [l_j=l_i] ∈ {-2,…,2} (THEORY §2). */
 export function tokenFactor(wj: number, lj: number, wi: number, li: number): number {
   return +(wj === wi) - +(wj === li) - +(lj === wi) + +(lj === li);
 }
 
 /**
  * The kernel C between the rows of `targets` and the training samples of `train`:
- * out[j·N + i] = (a_jᵀ a_i)(g_iᵀ g_j) (THEORY.md §2, Lemma 4.1). `targets` defaults to `train`.
+ * out[j·N + i] = (a_jᵀ a_i)(g_iᵀ g_j) (THEORY §2, Lemma 4.1). `targets` defaults to `train`.
  */
 export function marginKernel(train: PreferenceSet, targets: PreferenceSet = train): Float64Array {
   const { n, d } = train;
@@ -76,7 +76,7 @@ export function marginVelocityFromKernel(
 /**
  * dr/dt of the W-space flow at ΔW, computed without finite differences: one backend evaluation
  * gives the flow's direction G/τ, and the margin map r = β aᵀ (·) g applied to it is dr/dt
- * (margins are linear in ΔW, THEORY.md §1). Also returns the margins at ΔW.
+ * (margins are linear in ΔW, THEORY §1). Also returns the margins at ΔW.
  */
 export function flowMarginVelocity(
   backend: SimBackend,

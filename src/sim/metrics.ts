@@ -1,14 +1,14 @@
 /**
- * What is measured at a checkpoint: margin summaries, the loss, the 0-1 error (THEORY.md §1,
+ * What is measured at a checkpoint: margin summaries, the loss, the 0-1 error (THEORY §1,
  * Definition 3.1: a margin <= 0 counts as an error), TRL's reward metrics, ||ΔW||_F, and margins of
- * samples that are not in the training set (THEORY.md §2: r̃ = β ãᵀ ΔW g̃).
+ * samples that are not in the training set (THEORY §2: r̃ = β ãᵀ ΔW g̃).
  */
 import type { LossName } from '../data/config.ts';
 import type { PreferenceSet } from '../data/dataset.ts';
 import { InvalidInputError } from '../theory/errors.ts';
 import type { ActiveRows } from './backend.ts';
 
-/** Per-sample loss f(r) (THEORY.md §2): DPO -ln σ(r), IPO (r-1)², SLiC max(0, 1-r). */
+/** Per-sample loss f(r) (THEORY §2): DPO -ln σ(r), IPO (r-1)², SLiC max(0, 1-r). */
 export function lossValue(loss: LossName, r: number): number {
   switch (loss) {
     case 'dpo':
@@ -21,7 +21,7 @@ export function lossValue(loss: LossName, r: number): number {
   }
 }
 
-/** Loss weight w(r) = -f'(r) (THEORY.md §2): DPO σ(-r), IPO 2(1-r), SLiC [r < 1]. */
+/** Loss weight w(r) = -f'(r) (THEORY §2): DPO σ(-r), IPO 2(1-r), SLiC [r < 1]. */
 export function lossWeight(loss: LossName, r: number): number {
   switch (loss) {
     case 'dpo':
@@ -38,7 +38,7 @@ export interface MarginSummary {
   readonly min: number;
   readonly max: number;
   readonly mean: number;
-  /** 0-1 error: fraction of margins <= 0 (THEORY.md §1, Definition 3.1). */
+  /** 0-1 error: fraction of margins <= 0 (THEORY §1, Definition 3.1). */
   readonly error: number;
   /** The full vector, when requested. */
   readonly margins?: Float64Array;
@@ -59,7 +59,7 @@ export function summarizeMargins(margins: Float64Array, full = false): MarginSum
   return full ? { ...base, margins: Float64Array.from(margins) } : base;
 }
 
-/** Mean loss (1/N) Σ f(r_i) (THEORY.md §1, Eq. 1 for DPO). */
+/** Mean loss (1/N) Σ f(r_i) (THEORY §1, Eq. 1 for DPO). */
 export function meanLoss(loss: LossName, margins: Float64Array): number {
   let s = 0;
   for (let i = 0; i < margins.length; i++) s += lossValue(loss, margins[i]!);
@@ -87,7 +87,7 @@ export interface TrlRewards {
 
 /**
  * TRL reward metrics for W_0 = 0 over a vocabulary of size V. The margins do not depend on W_0
- * (THEORY.md §1: the normaliser cancels), but the per-response rewards do; with W_0 = 0,
+ * (THEORY §1: the normaliser cancels), but the per-response rewards do; with W_0 = 0,
  * ln π_0(y|x) = -ln V and ln π_W(y|x) = (ΔW g)_y - LSE, where LSE is the log-sum-exp over the
  * active rows' logits plus (V - #rows) zero logits. Costs O(N · rows · d).
  * `margins` are the training margins at the same ΔW (used for `rewards/margins` and accuracies,
@@ -135,7 +135,7 @@ export function trlRewards(
 }
 
 /**
- * Margins r̃ = β ãᵀ ΔW g̃ of samples outside the training set (THEORY.md §2, new sample). A token
+ * Margins r̃ = β ãᵀ ΔW g̃ of samples outside the training set (THEORY §2, new sample). A token
  * that never occurs in training has a zero row of ΔW.
  */
 export function marginsOf(set: PreferenceSet, rows: ActiveRows, deltaW: Float64Array, beta: number): Float64Array {

@@ -1,6 +1,6 @@
 /**
  * The 'reference' backend: exact float64 evaluation of the flow's right-hand side
- * (THEORY.md §1–§2) by the fused kernel of `kernel.ts`, on the calling thread or on worker
+ * (THEORY §1–§2) by the fused kernel of `kernel.ts`, on the calling thread or on worker
  * threads, with results that are bit-identical for any number of workers.
  *
  * Determinism: the samples are cut into fixed blocks of `SAMPLE_BLOCK` samples (boundaries depend

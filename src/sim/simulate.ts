@@ -1,6 +1,6 @@
 /**
  * The simulator's single entry point: DPO-family training dynamics on the unembedding of a linear
- * softmax policy with fixed features (THEORY.md §1–§2), as
+ * softmax policy with fixed features (THEORY §1–§2), as
  *   - gradient flow `τ dΔW/dt = (β/N) Σ_i w(r_i) a_i g_iᵀ` integrated by DOPRI5 (`dopri5.ts`)
  *     with exact stops at the checkpoints and the integrator's error estimate reported;
  *   - full-batch gradient descent with step η = 1/τ (its Euler discretisation, t = steps);
@@ -8,7 +8,7 @@
  *
  * State: ΔW = W - W_0 restricted to the rows of the tokens that occur (`ActiveRows`); all other
  * rows stay exactly zero. W_0 = 0 over the vocabulary unless stated: the margins, the loss and the
- * dynamics do not depend on W_0 (THEORY.md §1, the normaliser cancels), only TRL's per-response
+ * dynamics do not depend on W_0 (THEORY §1, the normaliser cancels), only TRL's per-response
  * rewards do, and those are computed exactly for W_0 = 0 (`trlRewards`).
  *
  * SLiC (weight [r < 1], discontinuous): the weight of every sample is frozen between switches,
@@ -67,7 +67,7 @@ export interface SimulateOptions {
   readonly maxSwitches?: number;
 }
 
-/** The preset of the authors' own last-layer experiment (THEORY.md §7): Adam, lr 1e-3, β = 0.01, 100 full-batch steps. */
+/** The preset of the authors' own last-layer experiment (THEORY §7): Adam, lr 1e-3, β = 0.01, 100 full-batch steps. */
 export const AUTHORS_LAST_LAYER_PRESET = {
   optimizer: 'adam',
   beta: 0.01,

@@ -1,19 +1,19 @@
 /**
- * Appendix C: approximately orthogonal concepts (THEORY.md §4 "Appendix C", Theorem C.5).
+ * Appendix C: approximately orthogonal concepts (THEORY §4 "Appendix C", Theorem C.5).
  */
 import { LN3, ratioOfProducts } from './numerics.ts';
 import { EPSILON_DENOMINATOR, requireEpsilonRule, type EpsilonRule } from './refined.ts';
 import type { MarginSandwich } from './theorem42.ts';
 import { requireCount, requireNonNegative, requirePositive } from './validate.ts';
 
-/** Cap 1/4 in δ <= min(εv/8, 1/4) (THEORY.md §4 "Appendix C"). */
+/** Cap 1/4 in δ <= min(εv/8, 1/4) (THEORY §4 "Appendix C"). */
 export const DELTA_CAP = 1 / 4;
 
 /**
  * The largest δ Appendix C allows: min(ε v / 8, 1/4) with ε at its largest allowed value,
  * for which ε v = 1/(r (Z+2)) does not depend on v (r = 16 for Lemma B.3's ε, 8 for Theorem
  * B.4's proof; refined.ts). So the limit is 1/(128 (Z+2)) (r = 16), 1/384 for Z = 1. It is
- * below 1/2, so the separate requirement δ < 1/2 is implied (THEORY.md §4 "Appendix C").
+ * below 1/2, so the separate requirement δ < 1/2 is implied (THEORY §4 "Appendix C").
  *
  * @example approximateOrthogonalityLimit(1) // 1/384
  */
@@ -24,7 +24,7 @@ export function approximateOrthogonalityLimit(Z = 1, rule: EpsilonRule = 'lemmaB
 }
 
 /**
- * Theorem C.5's sandwich for δ-approximately orthogonal concepts (THEORY.md §4 "Appendix C"):
+ * Theorem C.5's sandwich for δ-approximately orthogonal concepts (THEORY §4 "Appendix C"):
  * the lower slope halves, β²t/(16Kτ) <= r_i(t) <= 5β²t/(Kτ) on [0, τ_1] with the same
  * τ_1 = Kτ ln3/(5β²), so at τ_1 every margin lies in [ln3/80, ln3].
  *
@@ -54,7 +54,7 @@ export interface ApproximateOrthogonality extends MarginSandwich {
 }
 
 /**
- * Appendix C evaluated for a given δ (THEORY.md §4 "Appendix C", Theorem C.5): the condition
+ * Appendix C evaluated for a given δ (THEORY §4 "Appendix C", Theorem C.5): the condition
  * δ <= min(εv/8, 1/4) and the halved sandwich.
  */
 export function approximateOrthogonality(input: {

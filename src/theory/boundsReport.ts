@@ -1,6 +1,6 @@
 /**
  * One plain, JSON-able summary of every condition and bound for one configuration: what
- * `dpocheck bounds` prints (THEORY.md §3–§5, §8).
+ * `dpocheck bounds` prints (THEORY §3–§5, §8).
  */
 import { DEFAULT_EDITION, type Edition } from './edition.ts';
 import { approximateOrthogonality, type ApproximateOrthogonality } from './appendixC.ts';
@@ -56,7 +56,7 @@ export interface BoundsReport {
 }
 
 /**
- * Every condition and bound of THEORY.md for one configuration: conditions (§3, §8), Theorem
+ * Every condition and bound of THEORY for one configuration: conditions (§3, §8), Theorem
  * 4.2's sandwich and probability (§4), the edition's generalisation bound (§4 Theorem 4.3, §8),
  * Lemma B.1 and Theorem B.4 (§4 "Refined forms", ε rule of refined.ts), Appendix C when δ is
  * given, and the failure-mode threshold (§4). Throws InvalidInputError naming the first invalid

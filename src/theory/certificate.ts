@@ -1,5 +1,5 @@
 /**
- * The deterministic certificate of THEORY.md §5 (our derivation from the proof of Theorem 4.2):
+ * The deterministic certificate of THEORY §5 (our derivation from the proof of Theorem 4.2):
  * from a summary of each row of the C matrix, whether the sandwich of Theorem 4.2 is
  * guaranteed for a fixed training set, and whether a new sample's margin is positive at τ_1.
  */
@@ -7,7 +7,7 @@ import { InvalidInputError } from './errors.ts';
 import { ratioOfProducts } from './numerics.ts';
 import { requireCount, requireFinite, requireNonNegative, requirePositive } from './validate.ts';
 
-/** Summary of row j of C: P_j = Σ_{C_ij > 0} C_ij and M_j = Σ_{C_ij < 0} |C_ij| (THEORY.md §5). */
+/** Summary of row j of C: P_j = Σ_{C_ij > 0} C_ij and M_j = Σ_{C_ij < 0} |C_ij| (THEORY §5). */
 export interface RowSummary {
   readonly P: number;
   readonly M: number;
@@ -33,7 +33,7 @@ function requireRow(row: RowSummary, field: string): void {
 }
 
 /**
- * The certificate of row j (THEORY.md §5): while all margins stay in [0, ln 3],
+ * The certificate of row j (THEORY §5): while all margins stay in [0, ln 3],
  * σ(-r) ∈ [1/4, 1/2], so β²λ_j t/τ <= r_j(t) <= β²Λ_j t/τ with λ_j = (P_j/4 - M_j/2)/N and
  * Λ_j = (P_j/2 - M_j/4)/N; λ_j >= 1/(8K) and Λ_j <= 5/K give Theorem 4.2's slopes.
  *
@@ -67,7 +67,7 @@ export interface TrainingSetCertificate {
 }
 
 /**
- * The certificate for a fixed training set (THEORY.md §5): if min_j λ_j >= 1/(8K) and
+ * The certificate for a fixed training set (THEORY §5): if min_j λ_j >= 1/(8K) and
  * max_j Λ_j <= 5/K, every training margin obeys Theorem 4.2's sandwich on [0, τ_1].
  *
  * @example trainingSetCertificate([{ P: 2, M: 0 }, { P: 3, M: 1 }], 2, 1).holds // true
@@ -92,7 +92,7 @@ export function trainingSetCertificate(rows: readonly RowSummary[], N: number, K
 }
 
 /**
- * The slopes the certificate guarantees: β²λ t/τ <= r(t) <= β²Λ t/τ (THEORY.md §5). With
+ * The slopes the certificate guarantees: β²λ t/τ <= r(t) <= β²Λ t/τ (THEORY §5). With
  * λ >= 1/(8K) and Λ <= 5/K they lie inside Theorem 4.2's β²/(8Kτ) and 5β²/(Kτ).
  *
  * @example certifiedSlopes(0.25, 0.5, 1, 1) // { lowerSlope: 0.25, upperSlope: 0.5 }
@@ -111,7 +111,7 @@ function signedScale(x: number, beta: number, tau: number): number {
 }
 
 /**
- * The certificate for a new sample (THEORY.md §5): with P̃ = Σ_{C̃_i > 0} C̃_i and
+ * The certificate for a new sample (THEORY §5): with P̃ = Σ_{C̃_i > 0} C̃_i and
  * M̃ = Σ_{C̃_i < 0} |C̃_i|, P̃/4 - M̃/2 > 0 implies r̃(τ_1) > 0 (whenever the training set's
  * certificate holds).
  *

@@ -1,5 +1,5 @@
 /**
- * The conditions of Theorems 4.2 and 4.3 (THEORY.md §3 "Conditions", §8), each evaluated to
+ * The conditions of Theorems 4.2 and 4.3 (THEORY §3 "Conditions", §8), each evaluated to
  * both sides of its inequality and a slack, so a report can say by how much a condition is met
  * or broken.
  *
@@ -21,13 +21,13 @@ export const CONDITION_IDS = ['Z', 'dim', 'dimK', 'noise', 'shared', 'size', 'or
 /** One of {@link CONDITION_IDS}. */
 export type ConditionId = (typeof CONDITION_IDS)[number];
 
-/** Minimum samples per cluster of Theorem 4.3 (THEORY.md §3, condition "size"). */
+/** Minimum samples per cluster of Theorem 4.3 (THEORY §3, condition "size"). */
 export const MIN_Q_THEOREM43 = 40;
-/** d <= 5Q (THEORY.md §3, condition "dim"). */
+/** d <= 5Q (THEORY §3, condition "dim"). */
 export const DIM_PER_SAMPLE = 5;
-/** Lower end of l_b ∈ [1/4, 1/2] (THEORY.md §3, condition "shared"). */
+/** Lower end of l_b ∈ [1/4, 1/2] (THEORY §3, condition "shared"). */
 export const SHARED_MIN = 1 / 4;
-/** Upper end of l_b ∈ [1/4, 1/2] (THEORY.md §3, condition "shared"). */
+/** Upper end of l_b ∈ [1/4, 1/2] (THEORY §3, condition "shared"). */
 export const SHARED_MAX = 1 / 2;
 
 /** One condition evaluated for one configuration. */
@@ -48,7 +48,7 @@ export interface ConditionCheck {
   readonly appliesTo: readonly ('theorem42' | 'theorem43')[];
 }
 
-/** A configuration as the conditions see it (THEORY.md §3). */
+/** A configuration as the conditions see it (THEORY §3). */
 export interface ConditionInput {
   readonly K: number;
   readonly Q: number;
@@ -72,7 +72,7 @@ function lower(id: ConditionId, statement: string, lhs: number, rhs: number, app
 }
 
 /**
- * The noise limit of an edition (THEORY.md §3, §8): v <= 1/(32√Q) in the v5 main text,
+ * The noise limit of an edition (THEORY §3, §8): v <= 1/(32√Q) in the v5 main text,
  * v <= 1/(4√Q) in the v5 appendix and in v3.
  *
  * @example noiseLimit(100, 'v5-main') // 1/320
@@ -83,7 +83,7 @@ export function noiseLimit(Q: number, edition: Edition): number {
 }
 
 /**
- * The Z limit of an edition (THEORY.md §3, §8): Z <= 1/(4 l_b²) in v5; in v3
+ * The Z limit of an edition (THEORY §3, §8): Z <= 1/(4 l_b²) in v5; in v3
  * Z <= min(1/(4 l_b²), Q^{1/4} - 2). Clamped to Number.MAX_VALUE for tiny l_b.
  *
  * @example zLimit(100, 0.5, 'v5-main') // 1
@@ -96,7 +96,7 @@ export function zLimit(Q: number, lb: number, edition: Edition): number {
 }
 
 /**
- * Every condition of Theorems 4.2/4.3 for one configuration (THEORY.md §3 "Conditions", §8),
+ * Every condition of Theorems 4.2/4.3 for one configuration (THEORY §3 "Conditions", §8),
  * in the order of {@link CONDITION_IDS}:
  * - `Z`: Z <= 1/(4 l_b²) (v3 also Z <= Q^{1/4} - 2);
  * - `dim`: d <= 5Q; `dimK`: d >= K + 1 (room for b and the K concept vectors);

@@ -1,5 +1,5 @@
 /**
- * Editions of the paper whose statements differ (THEORY.md §8). Every function whose formula
+ * Editions of the paper whose statements differ (THEORY §8). Every function whose formula
  * depends on the edition takes it explicitly; the default everywhere is `v5-main`.
  */
 export const EDITIONS = ['v5-main', 'v5-appendix', 'v3'] as const;

@@ -1,5 +1,5 @@
 /**
- * The failure mode of §7 of the paper (THEORY.md §4 "Failure mode"): DPO may leave a strongly
+ * The failure mode of §7 of the paper (THEORY §4 "Failure mode"): DPO may leave a strongly
  * held reference preference unflipped.
  */
 import { LN3, clampToFinite } from './numerics.ts';
@@ -14,7 +14,7 @@ export interface FailureModeThreshold {
 }
 
 /**
- * The failure-mode threshold (THEORY.md §4 "Failure mode", §7 of the paper): if r(τ_1) <= ln 3
+ * The failure-mode threshold (THEORY §4 "Failure mode", §7 of the paper): if r(τ_1) <= ln 3
  * and π_0(l|x)/π_0(w|x) > 3^{1/β}, then π_W(w|x) < π_W(l|x) at τ_1. Returned with its log
  * ln3/β, so that huge thresholds (small β) stay comparable.
  *
@@ -30,7 +30,7 @@ export function failureModeThreshold(beta: number): FailureModeThreshold {
 /**
  * Whether a prompt is in the failure mode: its reference log-odds ln(π_0(l|x)/π_0(w|x))
  * exceeds ln3/β, so that a margin r <= ln 3 (Theorem 4.2 at τ_1) still leaves
- * π_W(w|x) < π_W(l|x): ln(π_W(w)/π_W(l)) = r/β - ln(π_0(l)/π_0(w)) < 0 (THEORY.md §4).
+ * π_W(w|x) < π_W(l|x): ln(π_W(w)/π_W(l)) = r/β - ln(π_0(l)/π_0(w)) < 0 (THEORY §4).
  *
  * @example inFailureMode(Math.log(10), 1) // true (10 > 3)
  */

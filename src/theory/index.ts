@@ -1,5 +1,5 @@
 /**
- * src/theory: every formula of THEORY.md §2–§5 and §8 as pure typed functions (no I/O, no
+ * src/theory: every formula of THEORY §2–§5 and §8 as pure typed functions (no I/O, no
  * randomness). Numerical conventions (log space, the clamping rule that keeps results finite)
  * are in numerics.ts; the ε rule of the refined forms in refined.ts; the slack orientation of
  * the conditions in conditions.ts.

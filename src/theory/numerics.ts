@@ -9,10 +9,10 @@
  * also carries its log, which stays finite and exact wherever the linear value overflows.
  */
 
-/** ln 3: r_U(τ_1) of Theorem 4.2 and the failure-mode threshold (THEORY.md §4). */
+/** ln 3: r_U(τ_1) of Theorem 4.2 and the failure-mode threshold (THEORY §4). */
 export const LN3 = Math.log(3);
 
-/** ln 2, for the bounds 2KQ²e^{-…} (THEORY.md §4). */
+/** ln 2, for the bounds 2KQ²e^{-…} (THEORY §4). */
 export const LN2 = Math.LN2;
 
 /** Smallest positive normal float64 (2^-1022); below it relative precision is lost. */

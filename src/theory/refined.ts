@@ -1,10 +1,10 @@
 /**
  * The refined forms of Appendix B in terms of the proof parameter ε: Lemma B.1 (concentration
- * of all pairwise dot products) and Theorem B.4 (refined generalisation bound), THEORY.md §4
+ * of all pairwise dot products) and Theorem B.4 (refined generalisation bound), THEORY §4
  * "Refined forms" and §8 "ε condition".
  *
  * **Which ε.** Lemma B.3 allows ε <= 1/(16 v (Z+2)) while the proof of Theorem B.4 uses
- * ε <= 1/(8 v (Z+2)) (THEORY.md §8). Every edition defaults to the Lemma B.3 value
+ * ε <= 1/(8 v (Z+2)) (THEORY §8). Every edition defaults to the Lemma B.3 value
  * `'lemmaB3'`, ε = 1/(16 v (Z+2)): it is the largest ε that the lemma the proofs rest on
  * actually grants, so it never overstates the bounds (a larger ε only makes them smaller).
  * `'theoremB4Proof'` selects 1/(8 v (Z+2)) explicitly.
@@ -20,17 +20,17 @@ import { clampToFinite, logSumExp, MIN_NORMAL, oneMinusExp, ratioOfProducts } fr
 import type { ProbabilityStatement, RiskBound } from './statements.ts';
 import { requireCount, requireEdition, requireNonNegative, requirePositive } from './validate.ts';
 
-/** The two readings of the ε condition (THEORY.md §8). */
+/** The two readings of the ε condition (THEORY §8). */
 export const EPSILON_RULES = ['lemmaB3', 'theoremB4Proof'] as const;
 /** One of {@link EPSILON_RULES}. */
 export type EpsilonRule = (typeof EPSILON_RULES)[number];
 
-/** r in ε = 1/(r v (Z+2)) (THEORY.md §4, §8): 16 in Lemma B.3, 8 in Theorem B.4's proof. */
+/** r in ε = 1/(r v (Z+2)) (THEORY §4, §8): 16 in Lemma B.3, 8 in Theorem B.4's proof. */
 export const EPSILON_DENOMINATOR: Readonly<Record<EpsilonRule, number>> = { lemmaB3: 16, theoremB4Proof: 8 };
 
 /**
  * The ε rule used by default for an edition: `'lemmaB3'` in all three (see the module comment
- * for why). The edition is still taken explicitly, as THEORY.md §8 requires of every
+ * for why). The edition is still taken explicitly, as THEORY §8 requires of every
  * edition-dependent choice.
  */
 export function defaultEpsilonRule(edition: Edition): EpsilonRule {
@@ -58,7 +58,7 @@ export interface RefinedEpsilon {
 
 /**
  * The proof parameter ε of Appendix B at its largest allowed value, ε = 1/(r v (Z+2)) with
- * r = 16 (Lemma B.3) or 8 (Theorem B.4's proof) (THEORY.md §4 "Refined forms", §8).
+ * r = 16 (Lemma B.3) or 8 (Theorem B.4's proof) (THEORY §4 "Refined forms", §8).
  *
  * @example refinedEpsilon(1 / 320, 1).epsilon // 20/3 (= 2√Q/(Z+2) at Q = 100, v = 1/(32√Q))
  */
@@ -85,7 +85,7 @@ export interface ConcentrationInput {
 }
 
 /**
- * Lemma B.1 (THEORY.md §4 "Refined forms"): all pairwise dot products concentrate with
+ * Lemma B.1 (THEORY §4 "Refined forms"): all pairwise dot products concentrate with
  * probability at least 1 - (8Z+4)KQ² e^{-ε²/16} - (8Z+4)KQ² exp(-c (ε/v) min(1, ε/(d v))),
  * with ε at its largest allowed value ({@link refinedEpsilon}). Evaluated in log space; v = 0
  * gives probability 1 (see the module comment).
@@ -142,7 +142,7 @@ function refinedExponent(d: number, v: number, lb: number, Z: number, r: number)
 }
 
 /**
- * Theorem B.4 (refined generalisation bound, THEORY.md §4 "Refined forms"; **reconstructed**:
+ * Theorem B.4 (refined generalisation bound, THEORY §4 "Refined forms"; **reconstructed**:
  * the exact display was not recovered from the paper):
  * R(P) <= 2KQ² exp(-ε²/(2 (1 + l_b² + d v² + 2εv))), with ε at its largest allowed value
  * ({@link refinedEpsilon}). v = 0 gives bound 0 (see the module comment).

@@ -1,5 +1,5 @@
 /**
- * The scaling law (THEORY.md §4 Theorem 4.3 "Scaling law", §7): Q_min(K, η), the smallest
+ * The scaling law (THEORY §4 Theorem 4.3 "Scaling law", §7): Q_min(K, η), the smallest
  * integer Q with generalisation bound < η, found by exact integer search.
  */
 import type { Edition } from './edition.ts';
@@ -65,7 +65,7 @@ function boundBelow(K: number, Q: number, level: number, edition: Edition, optio
  * after (`generalizationPeak`: 90 for v5-main, 48⁴ for v3), so Q_min is 1 if the bound at 1 is
  * already below `level`, and otherwise the first Q past the peak where it is, found by
  * galloping then bisection over integers (v3's Q_min ≈ 10¹⁰ takes ~70 evaluations), with each
- * comparison decided robustly near the threshold. THEORY.md §7: 609 for K = 1 and 728 for
+ * comparison decided robustly near the threshold. THEORY §7: 609 for K = 1 and 728 for
  * K = 10 at level 1.
  *
  * Throws InvalidInputError('level') when Q_min would exceed 2^53 - 1.
@@ -78,7 +78,7 @@ export function firstQBelow(K: number, level: number, edition: Edition = 'v5-mai
 
 /**
  * Q_min(K, η): the smallest integer Q with the edition's generalisation bound < η
- * (THEORY.md §4 "Scaling law", §7 table), by the exact search of {@link firstQBelow}.
+ * (THEORY §4 "Scaling law", §7 table), by the exact search of {@link firstQBelow}.
  * For v5-main, η = 0.05: 764 (K = 1), 880 (K = 10: "more than 875"), 1108 (K = 1000).
  *
  * @example qMin(10, 0.05) // 880

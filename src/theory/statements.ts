@@ -1,5 +1,5 @@
 /**
- * The two shapes every probabilistic statement of THEORY.md §4 takes: "with probability at
+ * The two shapes every probabilistic statement of THEORY §4 takes: "with probability at
  * least 1 - (failure term)" and "R(P) <= bound".
  */
 
@@ -13,7 +13,7 @@ export interface ProbabilityStatement {
   readonly vacuous: boolean;
 }
 
-/** A bound on the population risk R(P) (THEORY.md §1, Definition 3.1). */
+/** A bound on the population risk R(P) (THEORY §1, Definition 3.1). */
 export interface RiskBound {
   /** The bound's value (may exceed 1: then vacuous); underflows to 0 where e^{lnBound} does. */
   readonly bound: number;

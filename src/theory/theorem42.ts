@@ -1,6 +1,6 @@
 /**
  * Theorem 4.2 (training): the margin sandwich r_L(t) <= r_i(t) <= r_U(t) on [0, τ_1], its
- * version-3 form, and the stated probability (THEORY.md §4, §8).
+ * version-3 form, and the stated probability (THEORY §4, §8).
  */
 import { decideSign, iroot4, isqrt, lnInteger, lnTwo, scaleFloat, sumErrorBound } from './highPrecision.ts';
 import { firstTrueAfter } from './integerSearch.ts';
@@ -8,9 +8,9 @@ import { LN3, clampToFinite, oneMinusExp, ratioOfProducts } from './numerics.ts'
 import type { ProbabilityStatement } from './statements.ts';
 import { requireCount, requirePositive } from './validate.ts';
 
-/** Denominator of r_L's slope β²/(8Kτ) (THEORY.md §4, Theorem 4.2). */
+/** Denominator of r_L's slope β²/(8Kτ) (THEORY §4, Theorem 4.2). */
 export const LOWER_SLOPE_DENOMINATOR = 8;
-/** Numerator of r_U's slope 5β²/(Kτ) (THEORY.md §4, Theorem 4.2). */
+/** Numerator of r_U's slope 5β²/(Kτ) (THEORY §4, Theorem 4.2). */
 export const UPPER_SLOPE_NUMERATOR = 5;
 
 /** The linear sandwich of a training theorem: r_L(t) = lowerSlope·t, r_U(t) = upperSlope·t. */
@@ -32,9 +32,9 @@ export interface MarginSandwich {
 }
 
 /**
- * The sandwich of Theorem 4.2 (THEORY.md §4): τ_1 = Kτ ln3/(5β²), r_L(t) = β²t/(8Kτ),
+ * The sandwich of Theorem 4.2 (THEORY §4): τ_1 = Kτ ln3/(5β²), r_L(t) = β²t/(8Kτ),
  * r_U(t) = 5β²t/(Kτ); at τ_1 every training margin lies in [ln3/40, ln3]. The same in every
- * edition (THEORY.md §8).
+ * edition (THEORY §8).
  *
  * @example trainingMarginSandwich(10).upperSlope // 0.5
  */
@@ -53,7 +53,7 @@ export function trainingMarginSandwich(K: number, beta = 1, tau = 1): MarginSand
 }
 
 /**
- * The version-3 statement of Theorem 4.2 in terms of N (THEORY.md §4, §8 "v3"):
+ * The version-3 statement of Theorem 4.2 in terms of N (THEORY §4, §8 "v3"):
  * r_L(t) = Qβ²t/(4Nτ), r_U(t) = 10Qβ²t/(Nτ), τ_1 = Nτ ln3/(10Qβ²). Identical to
  * {@link trainingMarginSandwich} once N = 2KQ; N is a free parameter here so that this
  * identity can be checked rather than assumed.
@@ -83,9 +83,9 @@ function theorem42Exponent(Q: number, c: number): { readonly bernstein: number; 
 
 /**
  * The probability stated by Theorem 4.2 (and Theorem 4.3): at least
- * 1 - 8KQ^{9/4} exp(-min(c√Q/5, Q^{3/4}/256)) (THEORY.md §4), evaluated in log space. The
+ * 1 - 8KQ^{9/4} exp(-min(c√Q/5, Q^{3/4}/256)) (THEORY §4), evaluated in log space. The
  * constant c > 0 comes from Bernstein's inequality and is not specified by the paper (default 1).
- * Same in every edition (THEORY.md §8). At practical sizes it is negative (vacuous): see
+ * Same in every edition (THEORY §8). At practical sizes it is negative (vacuous): see
  * {@link firstNonVacuousQ}.
  *
  * @example trainingProbability(1, 1000).vacuous // true
@@ -125,7 +125,7 @@ export function failureExponentMarginsExact(K: number, Q: number, c: number, F: 
 /**
  * The smallest integer Q >= 1 for which Theorem 4.2's stated probability is positive (its
  * failure term 8KQ^{9/4}e^{-min(c√Q/5, Q^{3/4}/256)} < 1), or null if no Q <= 2^53 - 1 has it
- * (c so small that c√Q/5 never beats the logs). THEORY.md §7: "the main-text probability term
+ * (c so small that c√Q/5 never beats the logs). THEORY §7: "the main-text probability term
  * is below 1 only for Q above about 1.4·10⁵ (c = 1, K = 1)"; this computes that Q exactly.
  *
  * Method: the failure term is < 1 iff g_1(Q) > 0 and g_2(Q) > 0 ({@link failureExponentMargins}).
@@ -136,7 +136,7 @@ export function failureExponentMarginsExact(K: number, Q: number, c: number, F: 
  * found by the same monotone search. Each sign is decided robustly (highPrecision.ts's
  * decideSign), integers by galloping and bisection.
  *
- * @example firstNonVacuousQ(1) // ≈ 1.4e5 (THEORY.md §7)
+ * @example firstNonVacuousQ(1) // ≈ 1.4e5 (THEORY §7)
  */
 export function firstNonVacuousQ(K: number, c = 1): number | null {
   requireCount('K', K);

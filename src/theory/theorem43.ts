@@ -1,7 +1,7 @@
 /**
  * The generalisation bound of each edition as a function of (K, Q): Theorem 4.3's
  * 2KQ²e^{-Q/45} (v5 main text), version 3's 2KQ²e^{-Q^{1/4}/6}, and for the v5 appendix
- * Theorem B.4 at the worst case its conditions allow (THEORY.md §4, §8). `scaling.ts` inverts
+ * Theorem B.4 at the worst case its conditions allow (THEORY §4, §8). `scaling.ts` inverts
  * these for Q_min.
  */
 import type { Edition } from './edition.ts';
@@ -11,13 +11,13 @@ import { EPSILON_DENOMINATOR, defaultEpsilonRule, requireEpsilonRule, type Epsil
 import type { RiskBound } from './statements.ts';
 import { requireCount, requireEdition } from './validate.ts';
 
-/** Q/45 in Theorem 4.3's exponent (THEORY.md §4). */
+/** Q/45 in Theorem 4.3's exponent (THEORY §4). */
 export const THEOREM43_EXPONENT_DIVISOR = 45;
-/** Q^{1/4}/6 in version 3's exponent (THEORY.md §8). */
+/** Q^{1/4}/6 in version 3's exponent (THEORY §8). */
 export const V3_EXPONENT_DIVISOR = 6;
 /**
  * Largest Z for which the conditions can hold at all: Z <= 1/(4 l_b²) with l_b >= 1/4 gives
- * Z <= 4 (THEORY.md §3 conditions "Z" and "shared").
+ * Z <= 4 (THEORY §3 conditions "Z" and "shared").
  */
 export const MAX_SATISFIABLE_Z = 4;
 
@@ -75,7 +75,7 @@ const FORMS: Readonly<Record<Edition, string>> = {
 };
 
 /**
- * The generalisation bound R(P) <= 2KQ²e^{-E(Q)} of an edition (THEORY.md §4 Theorem 4.3, §8):
+ * The generalisation bound R(P) <= 2KQ²e^{-E(Q)} of an edition (THEORY §4 Theorem 4.3, §8):
  * - `v5-main`: Theorem 4.3, E = Q/45.
  * - `v3`: E = Q^{1/4}/6.
  * - `v5-appendix`: Theorem B.4 (reconstructed) at the worst case the appendix conditions allow,
@@ -87,7 +87,7 @@ const FORMS: Readonly<Record<Edition, string>> = {
  * Evaluated in log space (finite for every valid input); vacuous when >= 1. The bound rises
  * for Q below its peak (90 for v5-main) and falls after (`generalizationPeak`).
  *
- * @example generalizationBound(10, 880).bound // < 0.05 (THEORY.md §7)
+ * @example generalizationBound(10, 880).bound // < 0.05 (THEORY §7)
  */
 export function generalizationBound(K: number, Q: number, edition: Edition = 'v5-main', options: GeneralizationOptions = {}): GeneralizationBound {
   requireCount('K', K);

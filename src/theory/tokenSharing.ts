@@ -1,15 +1,15 @@
 /**
- * Z, the token-sharing number of the data assumption (THEORY.md §3).
+ * Z, the token-sharing number of the data assumption (THEORY §3).
  */
 import { InvalidInputError } from './errors.ts';
 
 /**
  * Z = the largest number of concepts whose token set {p_k, n_k} contains one token, counted
- * per concept (THEORY.md §3, data assumption of §3 of the paper). Distinct pairs give Z = 1;
+ * per concept (THEORY §3, data assumption of §3 of the paper). Distinct pairs give Z = 1;
  * the authors' " Yes"/" No" for every concept gives Z = K.
  *
  * Throws InvalidInputError('pairs') for an empty list, a token that is not a non-negative
- * integer, or a pair whose two tokens are equal (w_i ≠ l_i, THEORY.md §1). Repeated token sets
+ * integer, or a pair whose two tokens are equal (w_i ≠ l_i, THEORY §1). Repeated token sets
  * break the data assumption but Z is still well defined, so they are accepted.
  *
  * @param pairs one (p_k, n_k) per concept k.

@@ -18,7 +18,7 @@ export function requireCount(field: string, x: number): number {
   return x;
 }
 
-/** Throws unless `edition` is one of THEORY.md §8's editions. */
+/** Throws unless `edition` is one of THEORY §8's editions. */
 export function requireEdition(edition: unknown): Edition {
   if (!isEdition(edition)) {
     throw new InvalidInputError('edition', `must be one of v5-main, v5-appendix, v3, got ${String(edition)}`);

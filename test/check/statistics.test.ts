@@ -175,7 +175,7 @@ describe('fisherExactTest and failureRatesAgree', () => {
 });
 
 describe('linearFit', () => {
-  // The paper's tables (THEORY.md §7): test error on K = 1, 2, 4, 8. scipy.stats.linregress:
+  // The paper's tables (THEORY §7): test error on K = 1, 2, 4, 8. scipy.stats.linregress:
   //   Mistral slope 0.008104347826086957, intercept -0.005391304347826087, r² 0.9460486189770847
   //   Qwen    slope 0.026260869565217393, intercept -0.021478260869565224, r² 0.9861213827583373
   // which the paper rounds to R² = 0.95 and 0.99.

@@ -10,7 +10,7 @@ async function run(argv: string[]) {
 }
 
 describe('dpocheck scaling', () => {
-  it('reproduces the Q_min table of THEORY.md §7 exactly', async () => {
+  it('reproduces the Q_min table of THEORY §7 exactly', async () => {
     const r = await run(['scaling', '--K', '1,2,4,8,10,16,32,64,100,1000', '--eta', '0.05', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).rows).toEqual([

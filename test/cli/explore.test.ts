@@ -46,7 +46,7 @@ async function cli(argv: string[], onErr?: (text: string) => void): Promise<{ co
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'dpocheck-explore-'));
 
 /**
- * The sandwich of Theorem 4.2 (THEORY.md §4) judged independently of the claim: sample, integrate
+ * The sandwich of Theorem 4.2 (THEORY §4) judged independently of the claim: sample, integrate
  * the flow to τ_1 with our own grid, and compare every margin with β²t/(8Kτ) and 5β²t/(Kτ).
  */
 async function sandwichFailsIndependently(config: ClusterConfig): Promise<boolean> {

@@ -34,12 +34,12 @@ describe('docs/theory.md', () => {
     }
   });
 
-  it('every "THEORY §n" or "THEORY.md §n" cited in src/ and properties/ is a section of it', () => {
+  it('every "THEORY §n" or "docs/theory.md §n" cited in src/ and properties/ is a section of it', () => {
     const cited = new Map<number, string>();
     for (const file of [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'properties'))]) {
       const text = readFileSync(file, 'utf8');
-      // "THEORY §4", "THEORY.md §3–§5", "THEORY.md §4 and §7": every § number in the citation.
-      for (const m of text.matchAll(/THEORY(?:\.md)? ((?:§\d+(?:[–-]§?\d+)?(?:,? (?:and )?)?)+)/g)) {
+      // "THEORY §4", "THEORY §3–§5", "THEORY §4 and §7": every § number in the citation.
+      for (const m of text.matchAll(/(?:THEORY|docs\/theory\.md) ((?:§\d+(?:[–-]§?\d+)?(?:,? (?:and )?)?)+)/g)) {
         for (const n of m[1]!.matchAll(/§?(\d+)/g)) cited.set(Number(n[1]), file);
       }
     }

@@ -54,7 +54,7 @@ describe('k-dependence', () => {
       expect(c.lb).toBeGreaterThanOrEqual(0.25);
       expect(c.lb).toBeLessThanOrEqual(0.5);
       expect(4 * c.K * c.Q).toBeLessThanOrEqual(K_DEPENDENCE_LIMITS.small.maxN);
-      // The twin meets the Z condition of THEORY.md §3.
+      // The twin meets the Z condition of THEORY §3.
       expect(tokenSharingZ(tokenPairs(twin))).toBeLessThanOrEqual(1 / (4 * c.lb * c.lb) + 1e-12);
     }
     const shared = sample.filter(sharesAcrossTwin);

@@ -45,7 +45,7 @@ function collectWarnings(): RenderOptions & { warnings: string[] } {
 }
 
 const K = 2;
-const tau1 = (K * Math.log(3)) / 5; // THEORY.md §4 with τ = β = 1
+const tau1 = (K * Math.log(3)) / 5; // THEORY §4 with τ = β = 1
 const bandInput = {
   tau1,
   lowerSlope: 1 / (8 * K),
@@ -107,7 +107,7 @@ describe('charts', () => {
     const points = [40, 100, 400, 800].flatMap((Q) =>
       [1, 4].map((k) => ({ Q, K: k, testError: Q >= 400 ? 0 : 0.01 * k, ciHigh: 30 / Q })),
     );
-    const bound = (Q: number, k: number): number => 2 * k * Q * Q * Math.exp(-Q / 45); // THEORY.md §4, Thm 4.3
+    const bound = (Q: number, k: number): number => 2 * k * Q * Q * Math.exp(-Q / 45); // THEORY §4, Thm 4.3
     const opts = collectWarnings();
     const svg = await generalizationChart({ points, bound }, opts);
     expectWellFormedSvg(svg);
@@ -141,7 +141,7 @@ describe('charts', () => {
   });
 
   it('Q_min(K): curve with points on a log K axis, empirical points by label', async () => {
-    // THEORY.md §7 table (K -> smallest Q with 2KQ²e^{-Q/45} < 0.05).
+    // THEORY §7 table (K -> smallest Q with 2KQ²e^{-Q/45} < 0.05).
     const curve = [
       [1, 764],
       [2, 799],

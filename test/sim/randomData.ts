@@ -1,7 +1,7 @@
 /**
  * Small random datasets for the simulator tests: Gaussian features from a seeded generator and
  * random distinct token pairs. Deliberately arbitrary (no cluster structure): Lemma 4.1 and the
- * integrators must hold for any data (THEORY.md §2).
+ * integrators must hold for any data (THEORY §2).
  */
 import seedrandom from 'seedrandom';
 import type { Dataset, PreferenceSet } from '../../src/data/dataset.ts';

@@ -33,7 +33,7 @@ describe('gradient flow in W-space vs the margin ODE in r-space (Lemma 4.1, two 
   }
 });
 
-describe('gradient descent converges to the flow at order 1 (Euler, THEORY.md §2)', () => {
+describe('gradient descent converges to the flow at order 1 (Euler, THEORY §2)', () => {
   it('halving η halves the error', () => {
     const ds = randomDataset('gd-order', { n: 20, d: 4, vocab: 6 });
     const S = 2; // physical time η·steps

@@ -1,6 +1,6 @@
 /**
  * How loose Theorem 4.2's constants are: on valid configurations, the
- * data-dependent certificate slopes of THEORY.md §5 against the constants they must beat:
+ * data-dependent certificate slopes of THEORY §5 against the constants they must beat:
  * min_j λ_j · 8K (how many times the lower slope exceeds 1/(8K)) and max_j Λ_j · K/5 (what
  * fraction of 5/K the upper slope uses).
  */

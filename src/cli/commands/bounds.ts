@@ -1,5 +1,5 @@
 /**
- * `dpocheck bounds`: every condition and bound of THEORY.md §3–§5 for one configuration, as a
+ * `dpocheck bounds`: every condition and bound of THEORY §3–§5 for one configuration, as a
  * table or as JSON (`--json`).
  */
 import type { Command } from 'commander';
@@ -25,7 +25,7 @@ function required(flags: BoundsFlags, key: 'K' | 'Q' | 'd' | 'v' | 'lb'): string
 export function registerBounds(program: Command, ctx: CommandContext): void {
   program
     .command('bounds')
-    .description('conditions of the theorems and every bound for one configuration (THEORY.md §3–§5)')
+    .description('conditions of the theorems and every bound for one configuration (THEORY §3–§5)')
     .option('--K <int>', 'number of concepts K')
     .option('--Q <int>', 'samples per cluster Q')
     .option('--d <int>', 'feature dimension d')

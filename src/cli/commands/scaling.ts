@@ -1,6 +1,6 @@
 /**
  * `dpocheck scaling`: the scaling law of Theorem 4.3 — for each K, the smallest integer Q whose
- * generalisation bound is below η (THEORY.md §4, §7), found by exact integer search.
+ * generalisation bound is below η (THEORY §4, §7), found by exact integer search.
  */
 import type { Command } from 'commander';
 import { qMin } from '../../theory/index.ts';

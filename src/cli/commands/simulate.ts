@@ -1,6 +1,6 @@
 /**
- * `dpocheck simulate`: one run of the DPO-family dynamics of THEORY.md §1–§2 (gradient flow,
- * gradient descent or Adam on ΔW) on a configuration of THEORY.md §3 (flags or `--config`) or on
+ * `dpocheck simulate`: one run of the DPO-family dynamics of THEORY §1–§2 (gradient flow,
+ * gradient descent or Adam on ΔW) on a configuration of THEORY §3 (flags or `--config`) or on
  * a dataset file (`--data`, e.g. real embeddings exported with `np.savez`), printed as a short
  * table or as JSON, optionally written atomically to a file.
  *
@@ -32,7 +32,7 @@ export const OPTIMIZERS = ['flow', 'gd', 'adam'] as const satisfies readonly Opt
 export const SIMULATE_BACKENDS = BACKEND_CHOICES;
 /** Presets `--preset` accepts. */
 export const SIMULATE_PRESETS = ['authors-last-layer'] as const;
-/** Token assignments `--tokens` accepts (THEORY.md §3; `shared-pair` is the authors' " Yes"/" No", Z = K). */
+/** Token assignments `--tokens` accepts (THEORY §3; `shared-pair` is the authors' " Yes"/" No", Z = K). */
 export const TOKEN_ASSIGNMENTS = ['distinct', 'shared-pair'] as const;
 
 interface SimulateFlags {
@@ -44,7 +44,7 @@ interface SimulateFlags {
   json?: boolean; out?: string;
 }
 
-/** Flags that describe the cluster model (THEORY.md §3); they conflict with --config and --data. */
+/** Flags that describe the cluster model (THEORY §3); they conflict with --config and --data. */
 const MODEL_FLAGS = ['Q', 'd', 'v', 'lb', 'seed', 'tokens'] as const;
 
 /** Reads and validates a `--config` file: one-line errors naming the file and the field. */
@@ -110,7 +110,7 @@ export interface SimulatePlan {
   /** K for `--until tau1` (from the config or `--K`). */
   readonly K?: number;
   readonly until: 'tau1' | null;
-  /** Theorem 4.2's τ_1 = Kτ ln3/(5β²) when `--until tau1` (THEORY.md §4). */
+  /** Theorem 4.2's τ_1 = Kτ ln3/(5β²) when `--until tau1` (THEORY §4). */
   readonly tau1?: number;
   readonly options: SimulateOptions & { readonly tau: number; readonly loss: LossName; readonly optimizer: Optimizer; readonly workers: number; readonly backend: string };
   readonly lr: number | null;
@@ -356,7 +356,7 @@ function rewardsTable(res: SimulationResult): string {
 export function registerSimulate(program: Command, ctx: CommandContext): void {
   program
     .command('simulate')
-    .description('simulate DPO/IPO/SLiC training (flow, gd or adam) on a configuration or a dataset file (THEORY.md §1–§3)')
+    .description('simulate DPO/IPO/SLiC training (flow, gd or adam) on a configuration or a dataset file (THEORY §1–§3)')
     .option('--K <int>', 'number of concepts K (with --data: only for --until tau1)')
     .option('--Q <int>', 'samples per cluster Q (N = 2KQ)')
     .option('--d <int>', 'feature dimension d')

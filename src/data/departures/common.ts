@@ -9,7 +9,7 @@ import { conceptMinDim } from '../concepts.ts';
 import { LB_MAX, LB_MIN, noiseBound, sharingBound } from '../conditionEdges.ts';
 import { linInt } from '../arbitraries.ts';
 
-/** The conditions of the main theorems (THEORY.md §3 table) that a departure can break. */
+/** The conditions of the main theorems (THEORY §3 table) that a departure can break. */
 export const PAPER_CONDITIONS = ['Z', 'dim', 'noise', 'shared', 'size', 'ortho'] as const;
 export type PaperCondition = (typeof PAPER_CONDITIONS)[number];
 

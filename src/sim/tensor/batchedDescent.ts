@@ -4,7 +4,7 @@
  * (issue 6, "batching").
  *
  * Gradient descent with step η is the Euler discretisation of the gradient flow
- * `τ dΔW/dt = (β/N) Σ_i w(r_i) a_i g_iᵀ` with `τ = 1/η` (THEORY.md §2): each step adds
+ * `τ dΔW/dt = (β/N) Σ_i w(r_i) a_i g_iᵀ` with `τ = 1/η` (THEORY §2): each step adds
  * `η · D(ΔW)` with D the fused direction of `sparseKernel.ts`.
  *
  * The B problems are stacked by giving each its own block of ΔW rows, so they may differ in N,
@@ -23,7 +23,7 @@ import { sparseEvaluate, sparseMargins, uploadSparseProgram } from './sparseKern
 /** One configuration of a batch. */
 export interface BatchedProblem {
   readonly data: PreferenceSet;
-  /** DPO temperature β (THEORY.md §1). */
+  /** DPO temperature β (THEORY §1). */
   readonly beta: number;
 }
 

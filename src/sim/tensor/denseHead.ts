@@ -1,6 +1,6 @@
 /**
- * Trains the full softmax head (all V rows of W, THEORY.md §1) with automatic differentiation,
- * the way the authors' last-layer script does (THEORY.md §7): Adam with PyTorch semantics,
+ * Trains the full softmax head (all V rows of W, THEORY §1) with automatic differentiation,
+ * the way the authors' last-layer script does (THEORY §7): Adam with PyTorch semantics,
  * learning rate 1e-3, β = 0.01, full batch, reference log-probabilities from the frozen head W_0,
  * logging loss, accuracy (fraction of margins > 0), the β-scaled mean margin and ||W - W_0||.
  *
@@ -21,7 +21,7 @@ import type { PreferenceSet } from '../../data/dataset.ts';
 import { InvalidInputError, requireInt, requireNonNegative, requirePositive } from '../../theory/errors.ts';
 import type { Tf, TensorRuntime } from './registry.ts';
 
-/** The authors' hyper-parameters (THEORY.md §7). */
+/** The authors' hyper-parameters (THEORY §7). */
 export const AUTHORS_LEARNING_RATE = 1e-3;
 export const AUTHORS_BETA = 0.01;
 export const AUTHORS_STEPS = 100;
@@ -53,7 +53,7 @@ export interface DenseLogEntry {
   readonly step: number;
   /** (1/N) Σ f(r_i); DPO: -(1/N) Σ ln σ(r_i). */
   readonly loss: number;
-  /** Fraction of training margins > 0 (THEORY.md §1: a margin of exactly 0 is an error). */
+  /** Fraction of training margins > 0 (THEORY §1: a margin of exactly 0 is an error). */
   readonly accuracy: number;
   /** Mean of r_i (already β-scaled). */
   readonly meanMargin: number;
@@ -70,7 +70,7 @@ export interface DenseTrainResult {
   readonly margins: Float64Array;
 }
 
-/** The loss f(r) of THEORY.md §2 as a differentiable tensor expression. */
+/** The loss f(r) of THEORY §2 as a differentiable tensor expression. */
 function lossOf(tf: Tf, loss: LossName, r: tfTypes.Tensor): tfTypes.Tensor {
   switch (loss) {
     case 'dpo':

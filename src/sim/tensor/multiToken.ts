@@ -1,12 +1,12 @@
 /**
- * Multi-token responses (THEORY.md §6), in float64, written by hand (so that the identity can be
+ * Multi-token responses (THEORY §6), in float64, written by hand (so that the identity can be
  * checked against central finite differences at float64 precision; tfjs has no float64).
  *
  * A response y = (y^1..y^L) is read at fixed hidden states h_1..h_L (h_j = g(x, y^1..y^{j-1})).
  * Token reward `r(y^j) = β [ln softmax(W h_j) - ln softmax(W_0 h_j)]_{y^j}`; the sequence margin
  * `r_i = Σ_j r(y^j_{w,i}) - Σ_j r(y^j_{l,i})` (the normaliser no longer cancels). DPO loss
  * `L = (1/N) Σ_i softplus(-r_i)`. Under gradient flow `τ dW/dt = -∇_W L`, for a token y read at
- * state h* (THEORY.md §6, derived identity):
+ * state h* (THEORY §6, derived identity):
  *
  *   τ dr(y)/dt = (β²/N) Σ_i σ(-r_i) Σ_j [ (h_{i,j,w}ᵀh*) (e_y - s*)ᵀ(e_{y^j_{w,i}} - s_{i,j,w})
  *                                        - (h_{i,j,l}ᵀh*) (e_y - s*)ᵀ(e_{y^j_{l,i}} - s_{i,j,l}) ]
@@ -32,7 +32,7 @@ export interface SequencePreference {
 export interface MultiTokenProblem {
   readonly vocab: number;
   readonly d: number;
-  /** DPO temperature β (THEORY.md §1). */
+  /** DPO temperature β (THEORY §1). */
   readonly beta: number;
   /** Current head W, V × d row-major. */
   readonly head: readonly number[];
@@ -92,7 +92,7 @@ export function logProbAt(head: ArrayLike<number>, V: number, d: number, h: read
   return z[y]! - max - Math.log(sum);
 }
 
-/** Token reward r(y) = β [ln softmax(W h) - ln softmax(W_0 h)]_y (THEORY.md §6). */
+/** Token reward r(y) = β [ln softmax(W h) - ln softmax(W_0 h)]_y (THEORY §6). */
 export function tokenReward(p: MultiTokenProblem, head: ArrayLike<number>, y: number, h: readonly number[]): number {
   return p.beta * (logProbAt(head, p.vocab, p.d, h, y) - logProbAt(p.initialHead, p.vocab, p.d, h, y));
 }
@@ -104,12 +104,12 @@ export function sequenceReward(p: MultiTokenProblem, head: ArrayLike<number>, s:
   return r;
 }
 
-/** Sequence margins r_i = Σ_j r(y^j_w) - Σ_j r(y^j_l) (THEORY.md §6). */
+/** Sequence margins r_i = Σ_j r(y^j_w) - Σ_j r(y^j_l) (THEORY §6). */
 export function sequenceMargins(p: MultiTokenProblem, head: ArrayLike<number> = p.head): Float64Array {
   return Float64Array.from(p.samples, (s) => sequenceReward(p, head, s.chosen) - sequenceReward(p, head, s.rejected));
 }
 
-/** DPO loss L(W) = (1/N) Σ_i softplus(-r_i) = -(1/N) Σ ln σ(r_i) (THEORY.md §1, Eq. 1). */
+/** DPO loss L(W) = (1/N) Σ_i softplus(-r_i) = -(1/N) Σ ln σ(r_i) (THEORY §1, Eq. 1). */
 export function multiTokenLoss(p: MultiTokenProblem, head: ArrayLike<number> = p.head): number {
   const r = sequenceMargins(p, head);
   let s = 0;
@@ -125,7 +125,7 @@ export interface RewardRate {
 }
 
 /**
- * The right-hand side of THEORY.md §6's identity at W = `p.head`, τ = 1.
+ * The right-hand side of THEORY §6's identity at W = `p.head`, τ = 1.
  *
  * @example
  * const { rate } = tokenRewardRate(problem); // ≈ d r(probe)/dt under gradient flow

@@ -1,5 +1,5 @@
 /**
- * The multi-token reward rate of THEORY.md §6 computed by tfjs automatic differentiation in
+ * The multi-token reward rate of THEORY §6 computed by tfjs automatic differentiation in
  * float32: d r(y)/dt = ⟨∇_W r(y), -∇_W L⟩ (τ = 1), with both gradients from `tf.grad` of the
  * full log-softmax model. It shares no code with the hand-derived identity of `multiToken.ts`,
  * which it checks.

@@ -1,5 +1,5 @@
 /**
- * The fused evaluation of the single-token dynamics (THEORY.md §1–§2) as a tfjs program, in
+ * The fused evaluation of the single-token dynamics (THEORY §1–§2) as a tfjs program, in
  * float32, for one problem or many stacked ("flattened") problems at once:
  *
  *   r_m = β_m a_mᵀ ΔW g_m                         (margins; the softmax normaliser cancels, §1)
@@ -20,7 +20,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 
 /** The tfjs module (passed in, so this file loads no tfjs itself). */
 export type Tf = typeof import('@tensorflow/tfjs');
-/** Loss names of THEORY.md §2. */
+/** Loss names of THEORY §2. */
 export type LossName = 'dpo' | 'ipo' | 'slic';
 
 /** Device-resident, constant description of M stacked samples over R rows of ΔW. */
@@ -88,7 +88,7 @@ export function sparseMargins(p: SparseProgram, deltaW: tfTypes.Tensor2D): tfTyp
 }
 
 /**
- * The loss weight w(r) = -f'(r) of THEORY.md §2: DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (or the
+ * The loss weight w(r) = -f'(r) of THEORY §2: DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (or the
  * frozen 0/1 `slicMask` the integrator supplies, as a [M] float tensor).
  */
 export function lossWeight(tf: Tf, loss: LossName, margins: tfTypes.Tensor1D, slicMask?: tfTypes.Tensor1D): tfTypes.Tensor1D {

@@ -1,6 +1,6 @@
 /**
  * The tfjs implementation of the simulator's backend interface (`SimBackend` of `../backend.ts`):
- * the same fused evaluation as the float64 reference (THEORY.md §1–§2), in float32 on a tfjs
+ * the same fused evaluation as the float64 reference (THEORY §1–§2), in float32 on a tfjs
  * backend, so that the same integrators and optimizers run on tfjs.
  *
  * `SimBackend` is synchronous. tfjs can read results synchronously (`dataSync`) on cpu, wasm and

@@ -31,7 +31,7 @@ function maxAbsLogit(head: Float64Array, g: Float64Array | Float32Array, i: numb
 
 /**
  * The authors' training in float64, written by hand: the DPO gradient of the full softmax head
- * touches only rows w_i, l_i (THEORY.md §1, the normaliser cancels), then PyTorch Adam. Also
+ * touches only rows w_i, l_i (THEORY §1, the normaliser cancels), then PyTorch Adam. Also
  * propagates the float32 error bounds of each step to first order.
  */
 function trainDense64(data: PreferenceSet, V: number, w0: Float64Array, steps: number, lr: number, beta: number) {

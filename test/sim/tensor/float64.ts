@@ -1,6 +1,6 @@
 /**
  * Test helpers: seeded random problems, a hand-written float64 version of the fused evaluation
- * (THEORY.md §1–§2), and the float32 error bounds the tensor backends are judged against.
+ * (THEORY §1–§2), and the float32 error bounds the tensor backends are judged against.
  *
  * Error model (standard floating-point analysis, u = float32 unit roundoff = 2^-24, eps32 = 2u):
  * rounding the inputs to float32 perturbs each product ΔW_yk g_k by at most 2u relative; a sum of
@@ -134,7 +134,7 @@ export function disagreements(a: ArrayLike<number>, b: ArrayLike<number>, tol: A
 export const FLOW_AMPLIFICATION = 4;
 
 /**
- * Float64 gradient descent (ΔW ← ΔW + η D, THEORY.md §2) with the float32 error bound of every
+ * Float64 gradient descent (ΔW ← ΔW + η D, THEORY §2) with the float32 error bound of every
  * final margin accumulated step by step: η·(direction tolerance) plus the rounding of the sum.
  */
 export function descent64(data: PreferenceSet, rows: ActiveRows, beta: number, steps: number, stepSize: number) {

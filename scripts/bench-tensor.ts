@@ -1,5 +1,5 @@
 /**
- * Benchmark of the tensor backends next to the float64 reference (issue 6): time per step and
+ * Benchmark of the tensor backends next to the float64 reference: time per step and
  * throughput for the sparse single-token step and the dense full-vocabulary step, and batched
  * configurations per second. Prints a markdown table.
  *

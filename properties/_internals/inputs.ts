@@ -1,5 +1,5 @@
 /**
- * Generators and cached measurements shared by the theorem claims (issue 4). Private to
+ * Generators and cached measurements shared by the theorem claims. Private to
  * properties/: claims import from here; nothing in src/ does.
  */
 import * as fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * Saved counterexamples (issue 4, "Counterexamples"): one JSON file per shrunk violation under
+ * Saved counterexamples: one JSON file per shrunk violation under
  * `fixtures/counterexamples/<claim>/`, written atomically, named by a hash of the input so that
  * saving the same counterexample twice writes one file. `dpocheck replay <file>` and the
  * regression test in `npm test` read them back.

@@ -1,6 +1,6 @@
 /**
  * Time budgets written the way people type them on a command line (`--budget 90s`, `10m`,
- * `1h30m`, `500ms`), converted to milliseconds (issue 4, "The report"; issue 5, "CLI").
+ * `1h30m`, `500ms`), converted to milliseconds.
  */
 import { InvalidInputError } from '../theory/errors.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Measurements the theorem claims share (issue 4): sample a configuration, integrate the flow to
+ * Measurements the theorem claims share: sample a configuration, integrate the flow to
  * τ_1 with the margins recorded on a grid and at every solver step, and compare them with a
  * linear band r_L(t) = L·t <= r_i(t) <= U·t = r_U(t) with a tolerance that comes from the
  * integrator's own error estimate, so that a verdict can tell a violation from rounding.

@@ -1,6 +1,6 @@
 /**
  * Replays a saved counterexample: judges exactly the saved input again and compares the numbers
- * with those saved (issue 4: "`dpocheck replay <file>` reruns exactly that case and prints the
+ * with those saved ("`dpocheck replay <file>` reruns exactly that case and prints the
  * same numbers").
  */
 import type { Claim, Trial } from './claim.ts';

@@ -1,7 +1,7 @@
 /**
  * Runs one claim: draws inputs with fast-check, judges each with the claim's `check`, lets
  * fast-check shrink the first violation to its smallest form, and turns the trials into one
- * verdict with the statistics behind it (issue 4, "Verdicts").
+ * verdict with the statistics behind it.
  *
  * @example
  *   const result = await runClaim(claim, { seed: 42, runs: 100, scale: 'small', edition: 'v5-main' });

@@ -241,7 +241,7 @@ export interface RateComparison {
  * intervals corresponds to a much stricter, unstated level (roughly 99.5% for equal sizes) and
  * gives no p-value, whereas Fisher's test is exact at every sample size, including 0 failures.
  * Use this e.g. to check that the explorer's rate at a probed magnitude agrees with an
- * independent simulation (issue 5).
+ * independent simulation.
  *
  * @example failureRatesAgree({ failures: 2, runs: 100 }, { failures: 2, runs: 100 }).agree // true
  */

@@ -1,5 +1,5 @@
 /**
- * Targeted search (issue 5, "Search"), in the spirit of Hypothesis's `target()`: instead of
+ * Targeted search, in the spirit of Hypothesis's `target()`: instead of
  * drawing configurations blindly, climb a violation score (e.g. the largest relative shortfall
  * below r_L, or test error over the bound) by mutating the best candidates found so far.
  *

@@ -1,5 +1,5 @@
 /**
- * The report's charts (issue 4, "The report"; issue 5, "Phase diagrams"): vega-lite specs built
+ * The report's charts: vega-lite specs built
  * from plain data and rendered to SVG strings in Node.
  *
  * Each chart has a `...Spec` function (the vega-lite spec, useful to embed or inspect) and a
@@ -436,7 +436,7 @@ export async function qMinChart(input: QMinInput, options?: RenderOptions): Prom
 }
 
 // ---------------------------------------------------------------------------------------------
-// Phase diagrams (issue 5)
+// Phase diagrams
 
 /** One cell of a phase diagram: the failure rate observed at (x, y). */
 export interface HeatmapCell {
@@ -516,7 +516,7 @@ export async function heatmapChart(input: HeatmapInput, options?: RenderOptions)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Frontier (issue 5)
+// Frontier
 
 /** A probed magnitude (the shape of `FrontierProbe` in src/check/frontier.ts). */
 export interface FrontierChartProbe {

@@ -76,7 +76,7 @@ export const AUTHORS_LAST_LAYER_PRESET = {
 } as const satisfies SimulateOptions;
 
 /**
- * Default rtol. Ours: the "Done when" criterion of issue 3 asks for margins within 1e-7 relative
+ * Default rtol. Ours: the simulator promises margins within 1e-7 relative
  * of a high-accuracy reference, and DOPRI5's accumulated error at rtol 1e-9 stays below that on
  * flows to τ_1.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4, "Done when": a deliberately wrong bound (the lower slope of Theorem 4.2 made 10×
+ * Acceptance: a deliberately wrong bound (the lower slope of Theorem 4.2 made 10×
  * larger) must make the suite fail with a shrunk, replayable counterexample. The wrong bound is
  * injected into the certificate claim (whose implication is deterministic, so it is exercised on
  * every input whose certificate holds); the library itself is not edited.

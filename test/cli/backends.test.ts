@@ -1,5 +1,5 @@
 /**
- * `dpocheck backends` in-process (issue 6, "Done when"): reference, wasm and cpu available;
+ * `dpocheck backends` in-process: reference, wasm and cpu available;
  * tfjs-node-gpu unavailable with the reason (it is never installed here); `auto` names what it
  * picks; the JSON shape. webgpu depends on the machine (a Vulkan driver), so only its shape is
  * checked here.

@@ -1,5 +1,5 @@
 /**
- * Issue 2, "Done when": `dpocheck bounds ... --json` agrees with an independent high-precision
+ * Acceptance: `dpocheck bounds ... --json` agrees with an independent high-precision
  * computation on ARBITRARY valid inputs to 1e-12 relative (absolute near 0). The fixed goldens of
  * fixtures/goldens cover chosen points; here fast-check draws the inputs and the 50-digit
  * BigNumber re-derivations of scripts/goldenFormulas.ts (which never import src/theory) are

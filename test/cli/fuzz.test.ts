@@ -1,5 +1,5 @@
 /**
- * Fuzzing the CLI's error contract (issue 3, "Done when": fuzzed bad data files and flags all get
+ * Fuzzing the CLI's error contract (fuzzed bad data files and flags all get
  * one-line errors with exit 2). Every case below is invalid by construction: a junk value for one
  * flag, an unknown flag, a missing required flag, a corrupted or truncated copy of a dataset
  * fixture, or random JSON where a file is expected. For each, `dpocheck` must exit 2 with exactly

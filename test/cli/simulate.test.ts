@@ -1,6 +1,6 @@
 /**
  * `dpocheck simulate` in-process: flag handling, determinism across workers, atomic --out, the
- * τ_1 stop, and issue 3's acceptance criterion against numpy/scipy goldens made independently by
+ * τ_1 stop, and the acceptance criterion against numpy/scipy goldens made independently by
  * scripts/make-simulate-goldens.py.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -203,7 +203,7 @@ interface Golden {
   test_margins: number[];
 }
 
-/** Issue 3's acceptance tolerance: margins within 1e-7 relative of the reference integration. */
+/** The acceptance tolerance: margins within 1e-7 relative of the reference integration. */
 const ACCEPTANCE_RTOL = 1e-7;
 /**
  * Floor of the relative error's denominator, as a fraction of the vector's largest |margin|: an
@@ -224,7 +224,7 @@ function worstRelativeError(got: readonly number[], ref: readonly number[]): num
   return worst;
 }
 
-describe('acceptance (issue 3, "Done when"): matches a scipy DOP853 reference on numpy-made data', () => {
+describe('acceptance: matches a scipy DOP853 reference on numpy-made data', () => {
   it.each(GOLDENS)('%s: train and test margins within 1e-7 relative', async (name) => {
     const golden = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.golden.json`), 'utf-8')) as Golden;
     const res = await json([

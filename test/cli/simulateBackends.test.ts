@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Done when": `dpocheck simulate --backend wasm|cpu|webgpu ...` agrees with
+ * Acceptance: `dpocheck simulate --backend wasm|cpu|webgpu ...` agrees with
  * `--backend reference` on the same data within the documented float32 tolerance (derived per
  * margin in test/sim/tensor/float64.ts: the float32 error of every step, accumulated).
  */

@@ -1,6 +1,6 @@
 /**
  * `dpocheck backends`: every simulator backend (the float64 reference and the float32 tfjs
- * backends of issue 6) with whether it is available here and, when not, why; plus what `auto`
+ * tensor backends) with whether it is available here and, when not, why; plus what `auto`
  * resolves to. Each tensor backend is actually loaded and checked (`listBackends`), so
  * "available" means "initialised and verified", not merely "installed".
  */

@@ -1,7 +1,6 @@
 /**
  * Many configurations in one tensor program: B training sets run B independent gradient-descent
- * trajectories of the single-token dynamics at once, so that a sweep keeps a GPU busy
- * (issue 6, "batching").
+ * trajectories of the single-token dynamics at once, so that a sweep keeps a GPU busy.
  *
  * Gradient descent with step η is the Euler discretisation of the gradient flow
  * `τ dΔW/dt = (β/N) Σ_i w(r_i) a_i g_iᵀ` with `τ = 1/η` (THEORY §2): each step adds

@@ -8,7 +8,7 @@
  * the fact that the normaliser cancels: it is an independent check of that fact (its gradient
  * must equal the sparse one of `sparseKernel.ts`).
  *
- * tfjs details (issue 6): W is stored pre-transposed (d × V) because a transposed matMul is
+ * tfjs details: W is stored pre-transposed (d × V) because a transposed matMul is
  * about 10× slower on wasm; the loss uses `softplus(-r)` rather than `-logSigmoid(r)` because
  * `tf.grad` through `tf.logSigmoid` of an intermediate tensor throws; preference rows are
  * selected with a dense ±1 mask (not `gather`, whose gradient needs UnsortedSegmentSum, missing

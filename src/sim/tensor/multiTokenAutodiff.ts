@@ -59,7 +59,7 @@ export async function tokenRewardRateByAutodiff(runtime: TensorRuntime, p: Multi
       const w = x as tfTypes.Tensor2D;
       const rewards = tf.mul(beta, tf.sub(tokenLogp(w, H, P), refLogp));
       const margins = tf.matMul(M, tf.expandDims(rewards, 1));
-      return tf.mean(tf.softplus(tf.neg(margins))); // -ln σ(r), autodiff-safe (issue 6)
+      return tf.mean(tf.softplus(tf.neg(margins))); // -ln σ(r), autodiff-safe
     };
     const probeRef = tokenLogp(W0t, hStar, yStar);
     const reward = (x: tfTypes.Tensor): tfTypes.Scalar => tf.sum(tf.mul(beta, tf.sub(tokenLogp(x as tfTypes.Tensor2D, hStar, yStar), probeRef)));

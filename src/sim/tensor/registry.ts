@@ -2,7 +2,7 @@
  * Which tensor backend runs the simulator, and whether it can (the "backend registry" of
  * STYLE.md's tfjs-core split: the dynamics say what is computed, a backend says how).
  *
- * Backends, fastest first (issue 6):
+ * Backends, fastest first:
  * - `tfjs-node-gpu`: libtensorflow with CUDA, only when the user installed
  *   `@tensorflow/tfjs-node-gpu` (never a dependency: its install script downloads libtensorflow);
  * - `webgpu`: Dawn through the `webgpu` package, when it finds an adapter;
@@ -44,7 +44,7 @@ export interface BackendSpec {
   readonly probe: AvailabilityProbe;
 }
 
-/** The exact reason shown when the optional native package is absent (issue 6). */
+/** The exact reason shown when the optional native package is absent. */
 export const TFJS_NODE_GPU_MISSING =
   'package @tensorflow/tfjs-node-gpu is not installed (its install script downloads libtensorflow; install it yourself where that works)';
 
@@ -256,7 +256,7 @@ async function initialise(name: TensorBackendName): Promise<TensorRuntime> {
   const { adapter } = await spec.register!();
   if (name === 'cpu') {
     // The cpu backend prints a banner recommending tfjs-node on its first tensor write; that
-    // advice cannot be followed offline (issue 6), and the banner pollutes CLI output.
+    // advice cannot be followed offline, and the banner pollutes CLI output.
     await tf.setBackend('cpu');
     const cpu = tf.backend() as { firstUse?: boolean };
     if (typeof cpu.firstUse === 'boolean') cpu.firstUse = false;

@@ -7,7 +7,7 @@ import type { ProbeAnswer } from './webgpuProbe.ts';
  * load on these machines) provides `navigator.gpu`. Without a GPU, Dawn can run on SwiftShader,
  * a software Vulkan driver (see `.ci/provision-webgpu.sh`).
  *
- * Two facts shape this file (issue 6):
+ * Two facts shape this file:
  * - the object returned by `create()` must stay referenced for the life of the process, or the
  *   process crashes; it is kept on `globalThis.navigator.gpu`, where tfjs-backend-webgpu looks;
  * - tfjs-backend-webgpu registers itself only if `navigator.gpu` exists when it is imported, so

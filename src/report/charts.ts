@@ -47,7 +47,7 @@ const QUANTITY_AXIS_PADDING = 1.15;
 export const BOUND_SAMPLES = 64;
 
 /** Shared look: explicit font stack so the SVG renders alike in every viewer. */
-const CONFIG = {
+export const CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   background: 'white',
   view: { stroke: '#ddd' },
@@ -56,7 +56,7 @@ const CONFIG = {
   title: { fontSize: 14 },
 } as const;
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /**
  * Renders one chart at a time: vega numbers gradients and clip paths from process-wide counters

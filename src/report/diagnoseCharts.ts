@@ -5,17 +5,7 @@
  * Each takes plain numbers from the diagnosis document.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_HEIGHT, CHART_WIDTH, marginBandChart, renderSvg, type RenderOptions } from './charts.ts';
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const CONFIG = {
-  font: 'Helvetica, Arial, sans-serif',
-  background: 'white',
-  view: { stroke: '#ddd' },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
-  title: { fontSize: 14 },
-} as const;
+import { CHART_HEIGHT, CHART_WIDTH, CONFIG, SCHEMA, marginBandChart, renderSvg, type RenderOptions } from './charts.ts';
 
 function base(title: string) {
   return { $schema: SCHEMA, width: CHART_WIDTH, height: CHART_HEIGHT, config: CONFIG, title };

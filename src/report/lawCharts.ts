@@ -10,22 +10,16 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { lawResults, type LawResults } from '../check/law/results.ts';
 import { readLawState } from '../check/law/state.ts';
-import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './charts.ts';
+import { CHART_HEIGHT, CHART_WIDTH, CONFIG as CHART_CONFIG, SCHEMA, renderSvg } from './charts.ts';
 
 /** Smallest error drawn. Ours: six decades below the η = 0.05 of interest keep the bands readable. */
 export const ERROR_FLOOR = 1e-6;
 
-const CONFIG = {
-  font: 'Helvetica, Arial, sans-serif',
-  background: 'white',
-  view: { stroke: '#ddd' },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
-  title: { fontSize: 14 },
-} as const;
+/** The shared chart look, with room for the long regime names in the legends. */
+const CONFIG = { ...CHART_CONFIG, legend: { ...CHART_CONFIG.legend, labelLimit: 320 } } as const;
 
 function frame(title: string) {
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: CHART_WIDTH, height: CHART_HEIGHT, config: CONFIG, title };
+  return { $schema: SCHEMA, width: CHART_WIDTH, height: CHART_HEIGHT, config: CONFIG, title };
 }
 
 interface SeriesPoint {

@@ -3,11 +3,10 @@
  * sources (bin/dpocheck-dev.js and vitest run `src/*.ts` through tsx or vite) and from the
  * compiled package (`dist/src/*.js`, plain node): the caller passes its own `import.meta.url`;
  * a `.ts` caller gets the `.ts` child with tsx's loader preloaded (`node --import tsx`), a `.js`
- * caller the compiled `.js` child with nothing extra. tsx is a development dependency, needed
- * only where the sources run.
+ * caller the compiled `.js` child with nothing extra (which sibling: ownModule.ts).
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { ownModule, tsxEntry } from './ownModule.ts';
 
 /** What to pass to `execFile(process.execPath, [...execArgv, script])`. */
 export interface ChildModule {
@@ -24,10 +23,7 @@ export interface ChildModule {
  *   execFile(process.execPath, [...child.execArgv, child.script], callback);
  */
 export function childModule(name: string, parentUrl: string): ChildModule {
-  const fromSources = new URL(parentUrl).pathname.endsWith('.ts');
-  const script = fileURLToPath(new URL(`${name}.${fromSources ? 'ts' : 'js'}`, parentUrl));
-  if (!fromSources) return { script, execArgv: [] };
-  // An absolute URL, so the loader is found whatever the child's working directory is.
-  const loader = pathToFileURL(createRequire(parentUrl).resolve('tsx')).href;
-  return { script, execArgv: ['--import', loader] };
+  const { url, fromSources } = ownModule(name, parentUrl);
+  const script = fileURLToPath(url);
+  return fromSources ? { script, execArgv: ['--import', tsxEntry(parentUrl, '.')] } : { script, execArgv: [] };
 }

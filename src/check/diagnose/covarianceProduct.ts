@@ -4,13 +4,15 @@
  * calling thread or split over worker threads.
  *
  * Determinism: the rows are cut into fixed blocks of {@link COVARIANCE_BLOCK_ROWS}; each block's
- * sum is computed by one thread with the same kernel (covarianceKernel.mjs) and the block sums are
+ * sum is computed by one thread with the same kernel (covarianceKernel.ts) and the block sums are
  * added in block order on the calling thread, so the result is bit-identical for any number of
  * workers (THEORY-independent house rule: same seed, same numbers, whatever the parallelism).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { covarianceBlock } from './covarianceKernel.mjs';
+import { workerModule } from '../../data/workerUrl.ts';
+import { covarianceBlock } from './covarianceKernel.ts';
+import { CMD, CTRL, type CovarianceWorkerData } from './covarianceProtocol.ts';
 
 /** Rows per block. Ours: large enough that a block's d-vector of partial sums costs nothing, small enough to balance two threads. */
 export const COVARIANCE_BLOCK_ROWS = 1024;
@@ -20,9 +22,6 @@ export const COVARIANCE_BLOCK_ROWS = 1024;
  * 2²² entries takes a few ms, about what waking the workers costs.
  */
 export const PARALLEL_MIN_ENTRIES = 2 ** 22;
-
-const CTRL_GEN = 0, CTRL_DONE = 1, CTRL_CMD = 2;
-const CMD_APPLY = 1, CMD_EXIT = 2;
 
 function shared<T extends Float64Array | Int32Array>(src: T): T {
   if (src.buffer instanceof SharedArrayBuffer) return src;
@@ -68,28 +67,26 @@ export class CovarianceProduct {
     this.partial = mk(this.blocks * d);
     this.coef = mk(this.blocks * C);
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const url = workerModule(import.meta.url, 'covarianceWorker');
     for (let index = 0; index < threads; index++) {
-      this.threads.push(
-        new Worker(new URL('./covarianceWorker.mjs', import.meta.url), {
-          workerData: {
-            index,
-            threads,
-            n: N,
-            d,
-            clusters: C,
-            blocks: this.blocks,
-            blockRows: COVARIANCE_BLOCK_ROWS,
-            ctrl: this.ctrl.buffer,
-            features: this.X.buffer,
-            featuresOffset: this.X.byteOffset,
-            cluster: this.cl.buffer,
-            v: this.v.buffer,
-            muDot: this.muDot.buffer,
-            partial: this.partial.buffer,
-            coef: this.coef.buffer,
-          },
-        }),
-      );
+      const workerData: CovarianceWorkerData = {
+        index,
+        threads,
+        n: N,
+        d,
+        clusters: C,
+        blocks: this.blocks,
+        blockRows: COVARIANCE_BLOCK_ROWS,
+        ctrl: this.ctrl.buffer as SharedArrayBuffer,
+        features: this.X.buffer as SharedArrayBuffer,
+        featuresOffset: this.X.byteOffset,
+        cluster: this.cl.buffer as SharedArrayBuffer,
+        v: this.v.buffer as SharedArrayBuffer,
+        muDot: this.muDot.buffer as SharedArrayBuffer,
+        partial: this.partial.buffer as SharedArrayBuffer,
+        coef: this.coef.buffer as SharedArrayBuffer,
+      };
+      this.threads.push(new Worker(url, { workerData }));
     }
   }
 
@@ -114,14 +111,14 @@ export class CovarianceProduct {
         covarianceBlock(this.X, d, this.cl, this.muDot, this.v, start, Math.min(N, start + COVARIANCE_BLOCK_ROWS), this.partial, b * d, this.coef, b * C);
       }
     } else {
-      Atomics.store(this.ctrl, CTRL_DONE, 0);
-      Atomics.store(this.ctrl, CTRL_CMD, CMD_APPLY);
-      Atomics.add(this.ctrl, CTRL_GEN, 1);
-      Atomics.notify(this.ctrl, CTRL_GEN);
+      Atomics.store(this.ctrl, CTRL.done, 0);
+      Atomics.store(this.ctrl, CTRL.cmd, CMD.apply);
+      Atomics.add(this.ctrl, CTRL.gen, 1);
+      Atomics.notify(this.ctrl, CTRL.gen);
       for (;;) {
-        const done = Atomics.load(this.ctrl, CTRL_DONE);
+        const done = Atomics.load(this.ctrl, CTRL.done);
         if (done >= this.threads.length) break;
-        Atomics.wait(this.ctrl, CTRL_DONE, done);
+        Atomics.wait(this.ctrl, CTRL.done, done);
       }
     }
     out.fill(0);
@@ -140,9 +137,9 @@ export class CovarianceProduct {
   /** Stops the workers. */
   dispose(): void {
     if (this.threads.length === 0) return;
-    Atomics.store(this.ctrl, CTRL_CMD, CMD_EXIT);
-    Atomics.add(this.ctrl, CTRL_GEN, 1);
-    Atomics.notify(this.ctrl, CTRL_GEN);
+    Atomics.store(this.ctrl, CTRL.cmd, CMD.exit);
+    Atomics.add(this.ctrl, CTRL.gen, 1);
+    Atomics.notify(this.ctrl, CTRL.gen);
     for (const t of this.threads) void t.terminate();
     this.threads.length = 0;
   }

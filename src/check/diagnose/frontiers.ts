@@ -8,11 +8,11 @@
  * updated).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import { packagePath } from '../../packageRoot.ts';
 
-/** Where the table is, relative to this file. */
-export const FRONTIERS_FILE = path.join(import.meta.dirname, '..', '..', '..', 'fixtures', 'findings', 'frontiers.json');
+/** Where the table is: under the package root, so that the sources and the compiled dist/ find the same file. */
+export const FRONTIERS_FILE = packagePath('fixtures', 'findings', 'frontiers.json');
 
 const EntrySchema = z.object({
   status: z.enum(['found', 'never-fails', 'unresolved']),

@@ -1,12 +1,13 @@
-// Worker thread of covarianceProduct.ts: waits on a shared control word, computes its share of the
-// fixed row blocks with the same kernel as the main thread, and reports back through Atomics.
+/**
+ * Worker thread of covarianceProduct.ts: waits on the shared control word, computes its share of
+ * the fixed row blocks with the same kernel as the calling thread (covarianceKernel.ts), and
+ * reports back through Atomics (protocol: covarianceProtocol.ts).
+ */
 import { workerData } from 'node:worker_threads';
-import { covarianceBlock } from './covarianceKernel.mjs';
+import { covarianceBlock } from './covarianceKernel.ts';
+import { CMD, CTRL, type CovarianceWorkerData } from './covarianceProtocol.ts';
 
-const CTRL_GEN = 0, CTRL_DONE = 1, CTRL_CMD = 2;
-const CMD_APPLY = 1, CMD_EXIT = 2;
-
-const w = workerData;
+const w = workerData as CovarianceWorkerData;
 const ctrl = new Int32Array(w.ctrl);
 const X = new Float64Array(w.features, w.featuresOffset, w.n * w.d);
 const cl = new Int32Array(w.cluster);
@@ -17,16 +18,16 @@ const coef = new Float64Array(w.coef);
 
 let lastGen = 0;
 for (;;) {
-  Atomics.wait(ctrl, CTRL_GEN, lastGen);
-  const gen = Atomics.load(ctrl, CTRL_GEN);
+  Atomics.wait(ctrl, CTRL.gen, lastGen);
+  const gen = Atomics.load(ctrl, CTRL.gen);
   if (gen === lastGen) continue;
   lastGen = gen;
-  if (Atomics.load(ctrl, CTRL_CMD) === CMD_EXIT) break;
+  if (Atomics.load(ctrl, CTRL.cmd) === CMD.exit) break;
   for (let b = w.index; b < w.blocks; b += w.threads) {
     const start = b * w.blockRows, end = Math.min(w.n, start + w.blockRows);
     for (let a = 0; a < w.clusters; a++) coef[b * w.clusters + a] = 0;
     covarianceBlock(X, w.d, cl, muDot, v, start, end, partial, b * w.d, coef, b * w.clusters);
   }
-  Atomics.add(ctrl, CTRL_DONE, 1);
-  Atomics.notify(ctrl, CTRL_DONE);
+  Atomics.add(ctrl, CTRL.done, 1);
+  Atomics.notify(ctrl, CTRL.done);
 }

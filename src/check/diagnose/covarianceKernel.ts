@@ -1,6 +1,7 @@
-// The kernel of the pooled within-cluster covariance product (covarianceProduct.ts), shared by the
-// main thread and the workers so that both compute bit-identical block sums. Plain JS: workers
-// cannot load TypeScript portably (the same reason as src/sim/kernel.mjs).
+/**
+ * The kernel of the pooled within-cluster covariance product (covarianceProduct.ts), shared by the
+ * calling thread and the workers (covarianceWorker.ts) so that both compute bit-identical block sums.
+ */
 
 /**
  * Rows [start, end) of Σ_i x_i ((x_i - μ_{c(i)})ᵀ v): writes Σ_i w_i x_i into out[outOffset ..
@@ -8,7 +9,19 @@
  * (muDot[a] = μ_aᵀv). Four rows at a time: v and out are read once per four rows (V8 does not
  * vectorise; this saves memory traffic and loop overhead, about 2-3x the plain loop).
  */
-export function covarianceBlock(X, d, cl, muDot, v, start, end, out, outOffset, coef, coefOffset) {
+export function covarianceBlock(
+  X: Float64Array,
+  d: number,
+  cl: Int32Array,
+  muDot: Float64Array,
+  v: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  outOffset: number,
+  coef: Float64Array,
+  coefOffset: number,
+): void {
   for (let k = 0; k < d; k++) out[outOffset + k] = 0;
   let i = start;
   for (; i + 3 < end; i += 4) {

@@ -3,14 +3,14 @@
  * error by K with one response pair " Yes"/" No" for every concept) read against THEORY §9's
  * one-parameter law Φ(−1/(v√K)) and the paper's two-parameter straight line in K.
  */
+import { packagePath } from '../../packageRoot.ts';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { fitErrorVsK, type FitResult } from './fits.ts';
 
 /** Where the tables live in the repository. */
-export const PAPER_TABLES_FILE = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'paper', 'empirical-tables.json');
+export const PAPER_TABLES_FILE = packagePath('fixtures', 'paper', 'empirical-tables.json');
 
 /** What the comparison can and cannot say (printed with every result). */
 export const PAPER_TABLES_CAVEAT =

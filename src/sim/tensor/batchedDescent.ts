@@ -101,7 +101,7 @@ export async function runBatchedDescent(
     }
   });
 
-  // sparseKernel.d.mts still types tf as the @tensorflow/tfjs umbrella; the runtime object is tfjs-core.
+  // sparseKernel.ts still types tf as the @tensorflow/tfjs umbrella; the runtime object is tfjs-core.
   const program = uploadSparseProgram(tf as Parameters<typeof uploadSparseProgram>[0], { m, rows, d, features, chosenRow, rejectedRow, beta, coefficient });
   let deltaW = tf.zeros([rows, d], 'float32') as tfTypes.Tensor2D;
   const recordedSteps: number[] = [];

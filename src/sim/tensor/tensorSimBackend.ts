@@ -44,7 +44,7 @@ export async function createTensorSimBackend(
   const { n, d } = data;
   const rowCount = rows.tokens.length;
   const tf = runtime.tf;
-  // sparseKernel.d.mts still types tf as the @tensorflow/tfjs umbrella; the runtime object is tfjs-core.
+  // sparseKernel.ts still types tf as the @tensorflow/tfjs umbrella; the runtime object is tfjs-core.
   let program: SparseProgram | undefined = uploadSparseProgram(tf as Parameters<typeof uploadSparseProgram>[0], {
     m: n, rows: rowCount, d, features: data.features, chosenRow: rows.chosenRow, rejectedRow: rows.rejectedRow,
     beta: new Float32Array(n).fill(1), coefficient: new Float32Array(n).fill(1 / n),

@@ -144,7 +144,7 @@ export function makeKDependenceClaim(flow: FlowLaw = flowTrajectory, id = 'k-dep
     generator: `valid configurations with distinct tokens or (about half) a token shared between each K concept and its 2K mirror (twin Z = 2 or 4 <= 1/(4l_b²)), K in 1..${K_DEPENDENCE_MAX_K}, 2K+1 <= d <= 5Q (the 2K twin is valid too), v <= 1/(32√Q), l_b in [1/4, 1/2], β, τ log-uniform on [0.1, 10]`,
     measures: 'ratio of mean training margins mean r(2K)/mean r(K) at t = τ_1(K) (same Q, d, v, l_b, β, τ, seed); test vs training means recorded',
     bound: `ratio < 1 (violated when mean r(2K) − mean r(K) exceeds ${ERROR_SAFETY_FACTOR}×(both error estimates) + rounding)`,
-    runs: { small: 30, full: 150 },
+    runs: { small: 30, full: 60 },
     coverage: { 'K>=2': 0.4, 'token-sharing': 0.25 },
     arbitrary: (opts) => kDependenceArb(opts),
     check: async (config, opts): Promise<Trial> => {

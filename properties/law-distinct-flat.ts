@@ -38,7 +38,7 @@ export const lawDistinctFlat = defineClaim<FlatInput>({
   generator: 'distinct pairs, K in {2,4,8,16}, v = 1/z with z in [0.8, 2.2] (errors 1%–20%), Q in {20,40,80}, d = 17, exact flow to τ_1; compared with K = 1 at the same Q, v, d',
   measures: `mean exact test error over ${FLAT_DATASETS.small} (small) / ${FLAT_DATASETS.full} (full) training sets at K and at K = 1; ratio with a 99% delta-method interval; worst-concept error`,
   bound: `ratio in [1/${FLAT_MARGIN}, ${FLAT_MARGIN}]; violated only if the 99% interval lies entirely outside it (a K dependence established)`,
-  runs: { small: 4, full: 20 },
+  runs: { small: 4, full: 32 },
   arbitrary: () =>
     fc.record({
       K: fc.constantFrom(2, 4, 8, 16),

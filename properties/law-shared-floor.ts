@@ -63,7 +63,7 @@ export const lawSharedFloor = defineClaim<FloorInput>({
   generator: 'shared pair, K in {2,4,8,16}, v = 1/(z√K) with z in [0.7, 2.3] (floor 1%–24%), d = K+1…K+9, Q in {40,80,160}, exact flow to τ_1',
   measures: `exact mean test error over ${FLOOR_DATASETS.small} (small) / ${FLOOR_DATASETS.full} (full) training sets with its 95% t interval; training margins (premise: all in [−ln 3, ln 3])`,
   bound: `THEORY §9's first-order error; violated if it lies outside the interval widened by ${FLOOR_MODEL_TOLERANCE * 100}% (the first-order model's tolerance); vacuous where a margin leaves [−ln 3, ln 3]`,
-  runs: { small: 6, full: 30 },
+  runs: { small: 6, full: 36 },
   arbitrary: () => floorArb(),
   check: (x, opts): Trial => {
     const s = floorSettings(x, FLOOR_DATASETS[opts.scale]);

@@ -68,7 +68,7 @@ export function makeBetaSquaredClaim(timeMap: TimeMap = betaSquaredTime, id = 'b
     generator: `valid configurations (validConfigArb, N <= ${MAX_N.small} small / ${MAX_N.full} full) with β', τ' log-uniform on [${BETA_SQUARED_RANGE.join(', ')}]`,
     measures: `max over ${BETA_SQUARED_GRID} grid times in (0, τ_1] and all training samples of |r_i(t; β', τ') − r_i(β'²t/τ'; 1, 1)|`,
     bound: `${ERROR_SAFETY_FACTOR}×(error estimates of both runs) + ${ROUNDING_RELATIVE}×|r|`,
-    runs: { small: 30, full: 60 },
+    runs: { small: 30, full: 40 },
     coverage: { 'beta-or-tau-far-from-1': 0.3 },
     arbitrary: (opts) => betaSquaredArb(opts),
     check: async (config): Promise<Trial> => {

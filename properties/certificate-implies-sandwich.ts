@@ -50,7 +50,7 @@ export function makeCertificateClaim(bounds: SandwichBounds = trainingMarginSand
     generator: `valid configurations with N <= ${MAX_N.small} (small) / ${MAX_N.full} (full), noise ×1/4/16 and 0/5/20% flipped labels`,
     measures: 'r_j(t) on the grid and solver steps against both bands; r̃(τ_1) of certified fresh test samples',
     bound: 'β²λ_j t/τ <= r_j(t) <= β²Λ_j t/τ, r_L <= r_j <= r_U, r̃(τ_1) > 0 (certain, tolerance = integrator error × safety)',
-    runs: { small: 40, full: 100 },
+    runs: { small: 40, full: 60 },
     coverage: { 'certificate-holds': 0.3, 'certificate-fails': 0.02 },
     arbitrary: (opts) => certificateArb(opts),
     check: async (config, opts): Promise<Trial> => {

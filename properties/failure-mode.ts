@@ -236,7 +236,7 @@ export function makeFailureModeClaim(evaluationTime: EvaluationTime = atTau1, id
     generator: `valid configurations (validConfigArb, N <= ${LIMITS.small.maxN} small / ${LIMITS.full.maxN} full), a dense W_0 over V = vocab + 0..${MAX_EXTRA_TOKENS} tokens with N(0, σ²) entries, σ = [${REFERENCE_SCALE_RANGE.join(', ')}]·ln3/β log-uniform`,
     measures: 'largest ln π_W(w) − ln π_W(l) at τ_1 (dense float64 log-softmax) over training and fresh test samples whose r(τ_1) <= ln 3 is guaranteed by the certificate and whose reference odds exceed 3^{1/β}; max |r_dense − β aᵀΔW g|',
     bound: `< 0 (tolerance ${FAILURE_MODE_ULPS}·(d + V) ulps of the largest Σ|W_vk g_k| + |lse|, plus ${ERROR_SAFETY_FACTOR}× the integrator's error / β); vacuous where the training set's certificate fails or no certified sample is over the threshold`,
-    runs: { small: 48, full: 80 },
+    runs: { small: 48, full: 50 },
     coverage: { 'premise-met': 0.3 },
     arbitrary: (opts) => failureModeArb(opts),
     check: async ({ config, extraTokens, referenceScale, referenceSeed }, opts): Promise<Trial> => {

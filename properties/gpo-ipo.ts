@@ -47,9 +47,9 @@ export function makeGpoClaim(loss: Exclude<LossName, 'dpo'>) {
     generator: `valid configurations (validConfigArb), loss ${WEIGHT_IN_WORDS[loss]}`,
     measures: `every r_i(t) on the grid and solver steps in (0, τ_1]; min/max r_i(τ_1); training 0-1 error; 0-1 error on ${GPO_TEST_SAMPLES.small} (small) / ${GPO_TEST_SAMPLES.full} (full) fresh samples`,
     bound: 'yardstick only: DPO band r_L(t) = β²t/(8Kτ), r_U(t) = 5β²t/(Kτ); observed = min r_i(τ_1) against ln3/40; slack = band slack',
-    // Ours: a measured claim has no "held" to earn; 30 inputs describe the spread and leave the
+    // Ours: a measured claim has no "held" to earn; 20 inputs describe the spread and leave the
     // default budget to the claims that need 29 counted inputs.
-    runs: { small: 20, full: 30 },
+    runs: { small: 20, full: 20 },
     arbitrary: (opts) => validConfigArb({ scale: opts.scale }).map((c) => ClusterConfigSchema.parse({ ...c, loss })),
     check: async (config, opts): Promise<Trial> => {
       const s = trainingMarginSandwich(config.K, config.beta, config.tau);

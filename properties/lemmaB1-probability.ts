@@ -51,7 +51,8 @@ export const lemmaB1ProbabilityClaim = defineClaim<ClusterConfig>({
     `q_i = 1 − p_B1 (ε = 1/(16v(Z+2)), c = ${BERNSTEIN_C}); one exact one-sided Poisson-binomial test over every dataset at level ` +
     `${PROBABILITY_TEST_LEVEL}; held needs a detectable rate <= ${MAX_DETECTABLE_RATE}; vacuous where p_B1 <= 0`,
   pinned: true,
-  runs: { small: 4, full: 60 },
+  // Ours: 40 inputs give a detectable rate near 2.2 (<= 3 required; 1.52 measured with 60).
+  runs: { small: 4, full: 40 },
   coverage: { 'non-vacuous': 0.3 },
   arbitrary: (opts) => lemmaB1Arb(opts),
   check: async (config, opts): Promise<Trial> => {

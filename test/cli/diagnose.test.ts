@@ -3,14 +3,11 @@
  * parameters scripts/make-llm-like-npz.py wrote into llm_like.json), --out with charts, determinism,
  * and one-line exit-2 refusals of bad input.
  */
+import { runSingleCommand, type CliRun } from './singleCommand.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeError } from '../../src/cli/errors.ts';
-import { bufferIO } from '../../src/cli/io.ts';
-import type { CommandContext } from '../../src/cli/main.ts';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.ts';
 import { encodeNpy, writeNpz } from '../../src/data/npz.ts';
 import { saveDataset } from '../../src/data/datasetFile.ts';
@@ -21,30 +18,8 @@ const PARAMS = JSON.parse(readFileSync(FIXTURE.replace(/\.npz$/, '.json'), 'utf-
 const tmp = mkdtempSync(path.join(tmpdir(), 'dpocheck-diagnose-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface CliRun { code: number; stdout: string; stderr: string }
-
-/** `dpocheck <argv>` with diagnose registered as main.ts registers it, and main()'s error mapping. */
-async function cli(argv: readonly string[]): Promise<CliRun> {
-  const io = bufferIO();
-  const ctx: CommandContext = { io, exitCode: 0 };
-  const quiet = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s), outputError: () => undefined };
-  const program = new Command().name('dpocheck').exitOverride().configureOutput(quiet);
-  registerDiagnose(program, ctx);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput(quiet);
-  let code: number;
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    code = ctx.exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') code = 0;
-    else {
-      const d = describeError(error)!;
-      io.err(`dpocheck: ${d.message}\n`);
-      code = d.code;
-    }
-  }
-  return { code, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
-}
+/** `dpocheck <argv>` with only this command registered (see singleCommand.ts). */
+const cli = (argv: readonly string[]): Promise<CliRun> => runSingleCommand(registerDiagnose, argv);
 
 /** Writes an npz with the given arrays (features float64 n×d, the rest 1-D). */
 function npz(name: string, arrays: Record<string, Float64Array | Int32Array | Float32Array>, d: number): string {

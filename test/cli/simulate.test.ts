@@ -3,14 +3,11 @@
  * τ_1 stop, and the acceptance criterion against numpy/scipy goldens made independently by
  * scripts/make-simulate-goldens.py.
  */
+import { runSingleCommand, type CliRun } from './singleCommand.ts';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeError } from '../../src/cli/errors.ts';
-import { bufferIO } from '../../src/cli/io.ts';
-import type { CommandContext } from '../../src/cli/main.ts';
 import { registerSimulate } from '../../src/cli/commands/simulate.ts';
 import { SAMPLE_BLOCK } from '../../src/sim/index.ts';
 
@@ -19,34 +16,8 @@ const GOLDENS = ['gaussian_f64', 'shared_pair_f32', 'cluster_f64', 'heavy_tailed
 const tmp = mkdtempSync(path.join(tmpdir(), 'dpocheck-simulate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface CliRun { code: number; stdout: string; stderr: string }
-
-/**
- * Runs `dpocheck <argv>` with `simulate` registered exactly as src/cli/main.ts registers a
- * command (exitOverride, silenced commander output) and main()'s error mapping. Kept local so
- * this test does not depend on the rest of the CLI.
- */
-async function cli(argv: readonly string[]): Promise<CliRun> {
-  const io = bufferIO();
-  const ctx: CommandContext = { io, exitCode: 0 };
-  const quiet = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s), outputError: () => undefined };
-  const program = new Command().name('dpocheck').exitOverride().configureOutput(quiet);
-  registerSimulate(program, ctx);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput(quiet);
-  let code: number;
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    code = ctx.exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') code = 0;
-    else {
-      const d = describeError(error)!;
-      io.err(`dpocheck: ${d.message}\n`);
-      code = d.code;
-    }
-  }
-  return { code, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
-}
+/** `dpocheck <argv>` with only this command registered (see singleCommand.ts). */
+const cli = (argv: readonly string[]): Promise<CliRun> => runSingleCommand(registerSimulate, argv);
 
 /** Parses a successful `--json` run. */
 async function json(argv: readonly string[]): Promise<Record<string, any>> {

@@ -4,8 +4,9 @@
  * For each size (up to the paper's scale K = 16, Q = 904, d = 4520, N = 28,928; cluster data of
  * docs/theory.md §3 with l_b = 1/2 and v = 1/(32√Q)) it measures
  *   - the time of one RHS evaluation (fused margins + direction) on 1 thread and on the workers,
- *     against the machine's streaming-bandwidth ceiling measured in the same run (a tight sum over
- *     the feature matrix on 1 and 2 threads);
+ *     against the machine's streaming-bandwidth ceiling measured in the same run (the kernel
+ *     module's SIMD sum over the feature matrix on 1 and 2 threads: a memory-bound loop in the
+ *     kernel's own language);
  *   - the flow to τ_1 = K τ ln3/(5 β²) (docs/theory.md §4) at rtol 1e-8: seconds, RHS evaluations,
  *     achieved GFLOP/s and GB/s (6·N·d flops and 8·N·d bytes per evaluation);
  *   - peak memory (maxRSS);
@@ -24,7 +25,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Dataset, FeatureMatrix, PreferenceSet } from '../src/data/dataset.ts';
+import type { Dataset, FeatureMatrix } from '../src/data/dataset.ts';
+import { allocateShared, sharedMemoryOf } from '../src/data/sharedMemory.ts';
+import { instantiateKernel, kernelModule } from '../src/sim/kernel.ts';
 import { activeRows } from '../src/sim/backend.ts';
 import { createReferenceBackend } from '../src/sim/referenceBackend.ts';
 import { simulate } from '../src/sim/simulate.ts';
@@ -47,9 +50,9 @@ const ALL_SIZES: Size[] = [{ K: 4, Q: 226, d: 1130 }, { K: 16, Q: 452, d: 2260 }
 const sizeFlag = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : null;
 const SIZES: Size[] = quick ? [{ K: 4, Q: 100, d: 400 }] : ALL_SIZES.filter((s) => sizeFlag === null || sizeFlag.includes(s.d));
 
-/** Copies features into a SharedArrayBuffer (as `loadDataset` reads them) so workers use them in place; `f32` rounds to float32 storage. */
-function toShared(a: FeatureMatrix, f32 = false): FeatureMatrix {
-  const out = f32 ? new Float32Array(new SharedArrayBuffer(4 * a.length)) : new Float64Array(new SharedArrayBuffer(8 * a.length));
+/** The features rounded to float32 storage, in a shared WebAssembly memory (as `loadDataset` reads a float32 file). */
+function toFloat32(a: FeatureMatrix): Float32Array {
+  const out = new Float32Array(allocateShared(4 * a.length, 'features'), 0, a.length);
   out.set(a);
   return out;
 }
@@ -59,8 +62,8 @@ async function makeData(s: Size): Promise<Dataset> {
   const { sampleDataset } = await import('../src/data/sampler.ts');
   const config = ClusterConfigSchema.parse({ K: s.K, Q: s.Q, d: s.d, v: 1 / (32 * Math.sqrt(s.Q)), lb: 0.5, beta: BETA, tau: TAU, seed: 1 });
   const ds = sampleDataset(config);
-  const train: PreferenceSet = { ...ds.train, features: toShared(ds.train.features) };
-  return { train, vocab: ds.vocab };
+  // The sampler allocates the features in a shared WebAssembly memory, as `loadDataset` does.
+  return { train: ds.train, vocab: ds.vocab };
 }
 
 function best(f: () => void): number {
@@ -73,37 +76,43 @@ function best(f: () => void): number {
   return t;
 }
 
-/** Seconds to sum `a` once on the calling thread (best of REPS). */
-function streamOne(a: Float64Array | Float32Array): number {
+/** The shared memory and byte offset of features made by src/data (sampler, loadDataset). */
+function home(a: FeatureMatrix) {
+  const memory = sharedMemoryOf(a.buffer);
+  if (memory === undefined) throw new Error('bench: features are not in a shared WebAssembly memory');
+  return { memory, ptr: a.byteOffset, f32: a instanceof Float32Array };
+}
+
+/**
+ * Seconds to sum `a` once on the calling thread (best of REPS), with the kernel module's own
+ * SIMD sum: the memory-bound rate in the kernel's language (two f64x2 accumulators, float32
+ * widened as the kernel widens it).
+ */
+function streamOne(a: FeatureMatrix): number {
+  const { memory, ptr, f32 } = home(a);
+  const k = instantiateKernel(memory);
+  const sum = f32 ? k.streamSumF32 : k.streamSumF64;
   let sink = 0;
-  const t = best(() => {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const n4 = a.length - (a.length & 3);
-    for (let i = 0; i < n4; i += 4) { s0 += a[i]!; s1 += a[i + 1]!; s2 += a[i + 2]!; s3 += a[i + 3]!; }
-    sink += s0 + s1 + s2 + s3;
-  });
+  const t = best(() => { sink += sum(ptr, a.length); });
   if (sink === 0.123456789) console.log('');
   return t;
 }
 
-/** Seconds for `threads` workers to sum disjoint halves of a shared array (best of REPS). */
-async function streamThreads(a: Float64Array | Float32Array, threads: number): Promise<number> {
+/** Seconds for `threads` workers to sum disjoint parts of `a` with the kernel's SIMD sum (best of REPS). */
+async function streamThreads(a: FeatureMatrix, threads: number): Promise<number> {
   const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const a = new (workerData.f32 ? Float32Array : Float64Array)(workerData.buf, workerData.off, workerData.len);
-    parentPort.on('message', () => {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      const n4 = a.length - (a.length & 3);
-      for (let i = 0; i < n4; i += 4) { s0 += a[i]; s1 += a[i + 1]; s2 += a[i + 2]; s3 += a[i + 3]; }
-      parentPort.postMessage(s0 + s1 + s2 + s3);
-    });`;
+    const { parentPort, workerData: w } = require('node:worker_threads');
+    const k = new WebAssembly.Instance(w.module, { env: { memory: w.memory, exp: Math.exp } }).exports;
+    const sum = w.f32 ? k.streamSumF32 : k.streamSumF64;
+    parentPort.on('message', () => parentPort.postMessage(sum(w.ptr, w.len)));`;
+  const { memory, ptr, f32 } = home(a);
   const chunk = Math.floor(a.length / threads);
   const ws = Array.from({ length: threads }, (_, i) => new Worker(code, {
     eval: true,
-    workerData: { buf: a.buffer, off: a.byteOffset + i * chunk * a.BYTES_PER_ELEMENT, len: chunk, f32: a instanceof Float32Array },
+    workerData: { memory, module: kernelModule(), ptr: ptr + i * chunk * a.BYTES_PER_ELEMENT, len: chunk, f32 },
   }));
   const once = () => Promise.all(ws.map((w) => new Promise((res) => { w.once('message', res); w.postMessage(0); })));
-  await once(); // warm-up (JIT)
+  await once(); // warm-up
   let t = Infinity;
   for (let r = 0; r < REPS; r++) {
     const t0 = performance.now();
@@ -211,15 +220,16 @@ async function main(): Promise<void> {
     const ds = await makeData(s);
     const genSeconds = (performance.now() - t0) / 1000;
     rows.push(await measure(s, ds, genSeconds, numpyOk));
-    const ds32 = { ...ds, train: { ...ds.train, features: toShared(ds.train.features, true) } };
+    const ds32 = { ...ds, train: { ...ds.train, features: toFloat32(ds.train.features) } };
     rows.push(await measure(s, ds32, genSeconds, numpyOk));
   }
   console.log(`\nrtol ${RTOL}, atol ${ATOL}, β = ${BETA}, τ = ${TAU}, workers = ${workers}; ${new Date().toISOString().slice(0, 10)}`);
   console.log('Storage float32: the same features rounded to float32 and held as a Float32Array (as loadDataset reads a float32 .npz); the kernel reads them as float32 and');
   console.log('computes in float64 (bit-identical to float64 storage); numpy loads the float32 .npy and widens it with astype(float64), so both');
   console.log('sides compute exactly in float64. Bytes, streaming and GB/s refer to the stored matrix (4 or 8 bytes per entry).');
-  console.log('The streaming columns are the machine\'s memory-bound rate in the same language, measured in this run: a plain JS sum over the stored');
-  console.log('matrix (4 accumulators) on 1 thread and on 2 workers; (× stream) is one kernel evaluation against one such pass.\n');
+  console.log('The streaming columns are the machine\'s memory-bound rate in the kernel\'s language, measured in this run: the kernel module\'s own WebAssembly');
+  console.log('SIMD sum over the stored matrix (two f64x2 accumulators, float32 widened as the kernel widens it) on 1 thread and on 2 workers;');
+  console.log('(× stream) is one kernel evaluation against one such pass.\n');
   console.log('| K/Q/d | storage | N | features GiB | data gen s | stream 1T GB/s | stream 2T GB/s | 1 RHS, 1 thread ms (× stream) | 1 RHS, workers ms (× stream) | flow to τ_1 s | RHS evals | steps acc/rej | GFLOP/s | GB/s | peak RSS GiB | margins at τ_1 | error est. | numpy load + integrate s (nfev) | numpy / ours (integrate) | max rel diff vs numpy |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);

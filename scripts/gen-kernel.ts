@@ -1,64 +1,74 @@
 /**
- * Generates src/sim/kernel.generated.ts from the one kernel source src/sim/kernelSource.ts: every
- * exported function whose doc comment carries `@perDtype` is emitted once per feature storage,
- * with the storage type fixed and the storage's suffix on its name (evaluateBlock ->
- * evaluateBlockF64 with `features: Float64Array`, evaluateBlockF32 with `features: Float32Array`).
- * Bodies are copied verbatim, so the copies perform the same float64 operations in the same order.
+ * Compiles the one kernel source, src/sim/assembly/kernel.ts (AssemblyScript), to WebAssembly
+ * with SIMD and writes the module into src/sim/kernel.generated.ts as base64, so that the
+ * package, the TypeScript sources and worker threads all load the same bytes without a file
+ * lookup or a build step at install.
  *
- * Usage: npm run gen:kernel (writes the file); `generateKernel()` returns the text (the test
- * test/sim/kernelGenerated.test.ts checks the committed file against it).
+ * The compiler flags fix the module's interface: the memory is imported and shared (the
+ * features live in a shared WebAssembly.Memory that worker threads use in place, see
+ * src/data/sharedMemory.ts), the runtime is the allocation-free stub (the kernel only reads and
+ * writes the memory it is handed), assertions are off (the backend checks every size before it
+ * calls in), and `abort` is not imported. The output of one compiler version is deterministic, so
+ * the committed file can be checked: test/sim/kernelGenerated.test.ts recompiles and compares.
+ *
+ * Usage: npm run gen:kernel (writes the file); `generateKernel()` returns its text.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import asc from 'assemblyscript/asc';
 
-/** The storages a `@perDtype` function is generated for: name suffix -> typed array. */
-export const DTYPE_VARIANTS = [
-  { suffix: 'F64', type: 'Float64Array' },
-  { suffix: 'F32', type: 'Float32Array' },
-] as const;
-
-/** The placeholder type of the source that each copy replaces. */
-const PLACEHOLDER = 'Features';
-
-export const KERNEL_SOURCE = fileURLToPath(new URL('../src/sim/kernelSource.ts', import.meta.url));
+export const KERNEL_SOURCE = fileURLToPath(new URL('../src/sim/assembly/kernel.ts', import.meta.url));
 export const KERNEL_GENERATED = fileURLToPath(new URL('../src/sim/kernel.generated.ts', import.meta.url));
 
-function hasPerDtypeTag(node: ts.Node): boolean {
-  return ts.getJSDocTags(node).some((t) => t.tagName.text === 'perDtype');
+/** asc's flags for the kernel (see the header). */
+export const ASC_FLAGS = [
+  '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
+  '--enable', 'simd,threads', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+] as const;
+
+/** Compiles `source` (AssemblyScript) with {@link ASC_FLAGS}; the module's bytes. */
+export async function compileKernel(source = readFileSync(KERNEL_SOURCE, 'utf8')): Promise<Uint8Array> {
+  let binary: Uint8Array | undefined;
+  const errors: string[] = [];
+  const result = await asc.main(['kernel.ts', ...ASC_FLAGS, '--outFile', 'kernel.wasm'], {
+    readFile: (name: string) => (name === 'kernel.ts' ? source : null),
+    writeFile: (name: string, contents: Uint8Array | string) => {
+      if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
+    },
+    listFiles: () => [],
+    stderr: { write: (s: string | Uint8Array) => { errors.push(String(s)); return true; } } as never,
+    stdout: { write: () => true } as never,
+  });
+  if (result.error !== null || binary === undefined) {
+    throw new Error(`asc failed on the kernel source:\n${errors.join('')}${result.error?.message ?? ''}`);
+  }
+  return binary;
 }
 
-/** The generated module's text for the given source text. */
-export function generateKernel(source = readFileSync(KERNEL_SOURCE, 'utf8')): string {
-  const file = ts.createSourceFile('kernelSource.ts', source, ts.ScriptTarget.ES2022, true);
-  const parts: string[] = [];
-  for (const stmt of file.statements) {
-    if (!ts.isFunctionDeclaration(stmt) || stmt.name === undefined || !hasPerDtypeTag(stmt)) continue;
-    const name = stmt.name.text;
-    const placeholders = stmt.parameters.filter((p) => p.type !== undefined && p.type.getText(file) === PLACEHOLDER);
-    if (placeholders.length === 0) throw new Error(`${name}: a @perDtype function needs a parameter of type ${PLACEHOLDER}`);
-    const start = stmt.getStart(file); // after the doc comment
-    const text = source.slice(start, stmt.end);
-    for (const v of DTYPE_VARIANTS) {
-      // Rewrite by position (name, then each placeholder-typed parameter), never by text search.
-      const edits = [
-        { at: stmt.name.getStart(file) - start, len: name.length, put: `${name}${v.suffix}` },
-        ...placeholders.map((p) => ({ at: p.type!.getStart(file) - start, len: PLACEHOLDER.length, put: v.type })),
-      ].sort((a, b) => b.at - a.at);
-      let out = text;
-      for (const e of edits) out = out.slice(0, e.at) + e.put + out.slice(e.at + e.len);
-      parts.push(`/** ${name} for ${v.type} feature storage (generated from kernelSource.ts). */\n${out}\n`);
-    }
-  }
-  if (parts.length === 0) throw new Error('kernelSource.ts has no @perDtype functions');
-  return (
-    '// GENERATED by scripts/gen-kernel.ts from src/sim/kernelSource.ts: do not edit; run `npm run gen:kernel`.\n' +
-    '// One copy of each @perDtype function per feature storage (see kernelSource.ts for why copies).\n\n' +
-    parts.join('\n')
-  );
+/** The assemblyscript version that compiled the module (recorded in the generated file). */
+function ascVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('assemblyscript/package.json') as { version: string }).version;
+}
+
+/** The generated module's text for the given kernel source. */
+export async function generateKernel(source?: string): Promise<string> {
+  const bytes = await compileKernel(source);
+  const b64 = Buffer.from(bytes).toString('base64');
+  const lines = b64.match(/.{1,120}/g) ?? [];
+  return [
+    `// GENERATED by scripts/gen-kernel.ts from src/sim/assembly/kernel.ts (assemblyscript ${ascVersion()}): do not edit;`,
+    '// run `npm run gen:kernel` after editing the source.',
+    '',
+    `/** The kernel's WebAssembly module (${bytes.length} bytes), base64. */`,
+    'export const KERNEL_WASM_BASE64 =',
+    lines.map((l) => `  '${l}'`).join(' +\n') + ';',
+    '',
+  ].join('\n');
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(KERNEL_GENERATED, generateKernel());
+  writeFileSync(KERNEL_GENERATED, await generateKernel());
   console.log(`wrote ${KERNEL_GENERATED}`);
 }

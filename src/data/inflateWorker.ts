@@ -1,6 +1,6 @@
 /**
  * Worker thread that inflates one deflated zip member (np.savez_compressed) from a file straight
- * into a preallocated SharedArrayBuffer with node:zlib's streaming inflate, computing the CRC-32
+ * into a preallocated SharedArrayBuffer (a shared WebAssembly memory's) with node:zlib's streaming inflate, computing the CRC-32
  * as it goes, so that reading a large compressed array never holds the compressed bytes and a
  * second copy of the data at once. Started synchronously by npz.ts, which blocks in
  * `Atomics.wait` on `status` until this thread sets it; an error's text goes to `port`.
@@ -15,8 +15,9 @@ export interface InflateJob {
   /** Offset and length of the compressed member in the file. */
   readonly start: number;
   readonly compSize: number;
-  /** Receives exactly the member's uncompressed bytes. */
+  /** Receives exactly the member's uncompressed bytes (`size` of them; the buffer may be longer). */
   readonly out: SharedArrayBuffer;
+  readonly size: number;
   /**
    * 24 bytes: Int32Array [state (0 running, 1 done, 2 failed), KiB written (progress), CRC-32,
    * unused], then a Float64 of the bytes written (set before the state).
@@ -29,7 +30,7 @@ export interface InflateJob {
 const PIECE = 1 << 22;
 
 const job = workerData as InflateJob;
-const target = new Uint8Array(job.out);
+const target = new Uint8Array(job.out, 0, job.size);
 const status = new Int32Array(job.status, 0, 4);
 const writtenSlot = new Float64Array(job.status, 16, 1);
 let written = 0;

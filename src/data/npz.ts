@@ -18,6 +18,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { workerModule } from './workerUrl.ts';
+import { allocateShared } from './sharedMemory.ts';
 import type { InflateJob } from './inflateWorker.ts';
 import { InvalidInputError } from '../theory/errors.ts';
 
@@ -590,8 +591,8 @@ function readStoredHeader(src: ByteSource, start: number, entry: ZipEntry, where
 
 /**
  * Reads one member into its final array. A stored float member (np.savez) is read from the
- * source straight into a SharedArrayBuffer of exactly its data (no intermediate buffer: the
- * workers of the reference backend use it in place) and CRC-checked incrementally; a deflated
+ * source straight into a shared WebAssembly memory (sharedMemory.ts; no intermediate buffer:
+ * the reference backend's kernel and its workers use it in place) and CRC-checked incrementally; a deflated
  * member (np.savez_compressed) is inflated by zlib into one buffer of the member's size, which
  * the array then views without a copy when numpy's 64-byte header padding aligns it. Integer
  * and Fortran-order members (small, or rare) go through {@link parseNpy}'s widening path.
@@ -606,7 +607,7 @@ function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'k
     const parsed = readStoredHeader(src, start, entry, named);
     if (parsed !== undefined && parsed.header.kind === 'f' && !parsed.header.fortranOrder && LITTLE_ENDIAN_HOST && (parsed.header.size === 8 || float32 === 'keep')) {
       const { header, bytes } = parsed;
-      const values = header.size === 8 ? new Float64Array(new SharedArrayBuffer(header.count * 8)) : new Float32Array(new SharedArrayBuffer(header.count * 4));
+      const values = header.size === 8 ? new Float64Array(allocateShared(header.count * 8, named), 0, header.count) : new Float32Array(allocateShared(header.count * 4, named), 0, header.count);
       const raw = new Uint8Array(values.buffer, 0, values.byteLength);
       try {
         src.readInto(start + header.dataStart, raw);
@@ -659,17 +660,17 @@ export function setWorkerInflateMinBytes(bytes: number): number {
 const WORKER_STALL_MS = 30_000;
 
 /**
- * Inflates a deflated member from the file into a SharedArrayBuffer of exactly its size, with
+ * Inflates a deflated member from the file into a shared WebAssembly memory (sharedMemory.ts), with
  * node:zlib's streaming inflate on a worker thread (inflateWorker.ts) while this thread blocks in
  * `Atomics.wait`: the compressed bytes are never held whole, and the data needs no second copy
  * (the array views it, and the reference backend's workers use it in place).
  */
 function inflateInWorker(path: string, start: number, entry: ZipEntry, here: string): Uint8Array {
-  const out = new SharedArrayBuffer(entry.size);
+  const out = allocateShared(entry.size, here);
   const statusBuffer = new SharedArrayBuffer(24);
   const status = new Int32Array(statusBuffer, 0, 4);
   const { port1, port2 } = new MessageChannel();
-  const job: InflateJob = { path, start, compSize: entry.compSize, out, status: statusBuffer, port: port2 };
+  const job: InflateJob = { path, start, compSize: entry.compSize, out, size: entry.size, status: statusBuffer, port: port2 };
   const worker = new Worker(workerModule(import.meta.url, 'inflateWorker'), { workerData: job, transferList: [port2] });
   try {
     let progress = -1;
@@ -691,7 +692,7 @@ function inflateInWorker(path: string, start: number, entry: ZipEntry, here: str
     const written = new Float64Array(statusBuffer, 16, 1)[0];
     if (written !== entry.size) fail(here, `corrupt deflate stream (inflated to ${written} bytes, expected ${entry.size})`);
     if (Atomics.load(status, 2) >>> 0 !== entry.crc) fail(here, 'CRC-32 mismatch (file is corrupt)');
-    return new Uint8Array(out);
+    return new Uint8Array(out, 0, entry.size);
   } finally {
     port1.close();
     void worker.terminate();

@@ -16,13 +16,15 @@ import type { Dataset, PreferenceSet } from './dataset.ts';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import { conceptVectors, sharedComponent } from './concepts.ts';
 import { createStream } from './rng.ts';
+import { sharedFloat64 } from './sharedMemory.ts';
 import type { RandomStream } from './rng.ts';
 
 /**
- * Largest feature matrix the sampler will allocate, in entries (2^31 doubles = 16 GiB): a
- * guard against a typo in K, Q or d exhausting memory; the paper's scale is 1.3e8 entries.
+ * Largest feature matrix the sampler will allocate, in entries (2^29 doubles = 4 GiB, the most a
+ * WebAssembly memory holds, see sharedMemory.ts): also a guard against a typo in K, Q or d
+ * exhausting memory; the paper's scale is 1.3e8 entries.
  */
-export const MAX_FEATURE_ENTRIES = 2 ** 31;
+export const MAX_FEATURE_ENTRIES = 2 ** 29;
 
 /** Default name of the test sub-stream. */
 export const DEFAULT_TEST_LABEL = 'test';
@@ -163,7 +165,8 @@ function allocateFeatures(n: number, d: number, what: string): Float64Array {
   if (n * d > MAX_FEATURE_ENTRIES) {
     throw new InvalidInputError(what, `n*d = ${n * d} exceeds the sampler's limit of ${MAX_FEATURE_ENTRIES} entries`);
   }
-  return new Float64Array(n * d);
+  // In a shared WebAssembly memory, which the simulator's kernel reads in place (sharedMemory.ts).
+  return sharedFloat64(n * d, what);
 }
 
 function vocabOf(pairs: ReadonlyArray<readonly [number, number]>): number {

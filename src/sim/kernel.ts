@@ -1,41 +1,70 @@
 /**
- * The reference backend's kernel (THEORY §1–§2): the per-storage hot loops generated from
- * `kernelSource.ts` (see there), the loss codes and weights, the storage picker, and the fixed-
- * order reduction of block partials. Used on the calling thread and inside worker threads.
+ * The reference backend's kernel (THEORY §1–§2): the WebAssembly module compiled from the one
+ * source src/sim/assembly/kernel.ts (see there for the loops and their summation order), the
+ * loss codes and weights, and the fixed-order reduction of block partials. Used on the calling
+ * thread and inside worker threads, each with its own instance over the same shared memory.
  */
-import type { Features } from './kernelSource.ts';
-import { evaluateBlockF32, evaluateBlockF64, marginsBlockF32, marginsBlockF64 } from './kernel.generated.ts';
+import { KERNEL_WASM_BASE64 } from './kernel.generated.ts';
+import { wasm, type WasmMemory, type WasmModule } from '../data/wasm.ts';
 
-export { evaluateBlockF32, evaluateBlockF64, marginsBlockF32, marginsBlockF64 };
-export type { Features };
-
-/** Loss codes shared with the workers (THEORY §2: weight w(r) = -f'(r)). */
+/** Loss codes shared with the kernel and the workers (THEORY §2: weight w(r) = -f'(r)). */
 export const LOSS_CODE = Object.freeze({ dpo: 0, ipo: 1, slic: 2 } as const);
 
-/** Loss weight w(r) = -f'(r): DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (THEORY §2). */
+/** Loss weight w(r) = -f'(r): DPO σ(-r), IPO 2(1-r), SLiC [r < 1] (THEORY §2); the kernel's `weight`. */
 export function lossWeight(code: number, r: number): number {
   if (code === 0) return 1 / (1 + Math.exp(r));
   if (code === 1) return 2 * (1 - r);
   return r < 1 ? 1 : 0;
 }
 
-type Rest<F> = F extends (first: never, ...rest: infer R) => unknown ? R : never;
-
 /**
- * The two hot loops of one feature storage. Method syntax: a kernel accepts exactly the storage
- * {@link kernelFor} picked it for, which the caller passes back.
+ * The kernel module's exports. Every pointer is a byte offset into the instance's memory;
+ * `useMask` is 0 or 1. See src/sim/assembly/kernel.ts for what each computes.
  */
-export interface BlockKernel {
-  evaluateBlock(features: Features, ...rest: Rest<typeof evaluateBlockF64>): void;
-  marginsBlock(features: Features, ...rest: Rest<typeof marginsBlockF64>): void;
+export interface KernelExports {
+  evaluateBlockF64: EvaluateBlock;
+  evaluateBlockF32: EvaluateBlock;
+  marginsBlockF64: MarginsBlock;
+  marginsBlockF32: MarginsBlock;
+  streamSumF64(features: number, n: number): number;
+  streamSumF32(features: number, n: number): number;
 }
 
-const F64_KERNEL: BlockKernel = { evaluateBlock: evaluateBlockF64, marginsBlock: marginsBlockF64 };
-const F32_KERNEL: BlockKernel = { evaluateBlock: evaluateBlockF32, marginsBlock: marginsBlockF32 };
+export type EvaluateBlock = (
+  features: number, d: number, start: number, end: number, chosenRow: number, rejectedRow: number,
+  localChosen: number, localRejected: number, touchedCount: number, deltaW: number, lossCode: number,
+  beta: number, scale: number, useMask: number, mask: number, margins: number, partial: number, scratch: number,
+) => void;
+export type MarginsBlock = (
+  features: number, d: number, start: number, end: number, chosenRow: number, rejectedRow: number,
+  deltaW: number, beta: number, margins: number,
+) => void;
 
-/** The generated copy of the hot loops for `features`' storage (pass the same `features` to it). */
-export function kernelFor(features: Features): BlockKernel {
-  return features instanceof Float32Array ? F32_KERNEL : F64_KERNEL;
+/** The two hot loops for one feature storage. */
+export interface BlockKernel {
+  readonly evaluateBlock: EvaluateBlock;
+  readonly marginsBlock: MarginsBlock;
+}
+
+let compiled: WasmModule | undefined;
+
+/** The compiled kernel module (compiled once per thread; it can be posted to workers as is). */
+export function kernelModule(): WasmModule {
+  compiled ??= new wasm.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+/** An instance of the kernel over `memory` (σ uses this thread's Math.exp). */
+export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {
+  const instance = new wasm.Instance(module, { env: { memory, exp: Math.exp } });
+  return instance.exports as unknown as KernelExports;
+}
+
+/** The loops of `exports` for float32 (`f32`) or float64 feature storage. */
+export function kernelFor(exports: KernelExports, f32: boolean): BlockKernel {
+  return f32
+    ? { evaluateBlock: exports.evaluateBlockF32, marginsBlock: exports.marginsBlockF32 }
+    : { evaluateBlock: exports.evaluateBlockF64, marginsBlock: exports.marginsBlockF64 };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The 'reference' backend: exact float64 evaluation of the flow's right-hand side
- * (THEORY §1–§2) by the fused kernel of `kernel.ts`, on the calling thread or on worker
- * threads, with results that are bit-identical for any number of workers.
+ * (THEORY §1–§2) by the WebAssembly kernel of `kernel.ts` (one source:
+ * src/sim/assembly/kernel.ts), on the calling thread or on worker threads, with results that are
+ * bit-identical for any number of workers.
  *
  * Determinism: the samples are cut into fixed blocks of `SAMPLE_BLOCK` samples (boundaries depend
  * on N only, never on the number of workers). Each block accumulates its own partial direction
@@ -9,21 +10,22 @@
  * thread in block order. Workers only decide WHO computes a block, never how it is summed.
  *
  * Feature storage: the dataset's own array, Float64Array or Float32Array (a float32 file stays
- * float32: half the memory and half the bytes per pass), read by the kernel copy generated for
- * that storage; the arithmetic is float64 either way and widening float32 is exact, so results are
- * bit-identical to widening the matrix first (kernelSource.ts).
+ * float32: half the memory and half the bytes per pass), read by the kernel's loops for that
+ * storage; the arithmetic is float64 either way and widening float32 is exact, so results are
+ * bit-identical to widening the matrix first.
  *
- * Workers share the features through a SharedArrayBuffer (used in place when the dataset's
- * features already live in one, as `loadDataset` reads them; copied once otherwise) and are
- * driven through `Atomics.wait/notify`, so each evaluation is synchronous. Workers are `unref`ed:
- * they never keep the process alive; `dispose` terminates them.
+ * Memory: the kernel reads one shared WebAssembly memory (kernelMemory.ts), which holds the
+ * features in place when they were loaded or sampled by src/data (copied once otherwise) and the
+ * backend's buffers. Workers get the same memory and are driven through `Atomics.wait/notify`, so
+ * each evaluation is synchronous. Workers are `unref`ed: they never keep the process alive;
+ * `dispose` terminates them and returns the buffers for reuse.
  */
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import type { BackendOptions, BackendProblem, LossSpec, SimBackend } from './backend.ts';
 import { registerBackend } from './backend.ts';
-import type { FeatureMatrix } from '../data/dataset.ts';
-import { kernelFor, LOSS_CODE, reduceBlocks, type BlockKernel } from './kernel.ts';
+import { instantiateKernel, kernelFor, kernelModule, LOSS_CODE, reduceBlocks, type BlockKernel } from './kernel.ts';
+import { KernelMemory } from './kernelMemory.ts';
 import { CMD, CTRL, type ReferenceWorkerData } from './referenceProtocol.ts';
 import { workerModule } from '../data/workerUrl.ts';
 
@@ -79,22 +81,71 @@ export function blockLayout(problem: BackendProblem, blockSize = SAMPLE_BLOCK): 
   return { blockCount, blockStart, blockRowStart, blockRows: Int32Array.from(rows), localChosen, localRejected };
 }
 
-/**
- * The feature storage the kernel reads: the dataset's own array; with `shared` (for workers), in
- * a SharedArrayBuffer: the array itself when it already lives in one, else a copy of the same type.
- */
-export function featureStorage(features: FeatureMatrix, shared = false): FeatureMatrix {
-  if (!shared || features.buffer instanceof SharedArrayBuffer) return features;
-  const bytes = Math.max(1, features.length) * features.BYTES_PER_ELEMENT;
-  const out = features instanceof Float32Array ? new Float32Array(new SharedArrayBuffer(bytes), 0, features.length) : new Float64Array(new SharedArrayBuffer(bytes), 0, features.length);
-  out.set(features);
-  return out;
-}
-
 function checkSpec(spec: LossSpec, n: number): void {
   if (!(spec.loss in LOSS_CODE)) throw new InvalidInputError('loss', `unknown loss '${String(spec.loss)}'`);
   if (spec.slicMask !== undefined && spec.slicMask.length !== n) {
     throw new InvalidInputError('slicMask', `needs length N = ${n}, got ${spec.slicMask.length}`);
+  }
+}
+
+/** The buffers the kernel works on, by name (all in the kernel's memory, see kernelMemory.ts). */
+type BufferName = 'chosenRow' | 'rejectedRow' | 'localChosen' | 'localRejected' | 'mask' | 'deltaW' | 'margins' | 'partial' | 'scratch';
+
+/**
+ * What both variants share: the block layout, the kernel's memory with the problem's row indices
+ * written in, and views of the buffers the calling thread fills and reads. `scratchCount` threads
+ * each get 2·d doubles of scratch.
+ */
+class KernelState {
+  readonly n: number;
+  readonly d: number;
+  readonly rowCount: number;
+  readonly layout: BlockLayout;
+  readonly mem: KernelMemory<BufferName>;
+  readonly deltaW: Float64Array;
+  readonly margins: Float64Array;
+  readonly partial: Float64Array;
+  readonly mask: Uint8Array;
+  /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
+  readonly storage: 'float32' | 'float64';
+
+  constructor(problem: BackendProblem, scratchCount: number) {
+    const { data, rows } = problem;
+    this.n = data.n;
+    this.d = data.d;
+    this.rowCount = rows.tokens.length;
+    this.layout = blockLayout(problem);
+    const L = this.layout;
+    const n = this.n, d = this.d;
+    this.mem = new KernelMemory<BufferName>(data.features, {
+      chosenRow: 4 * n, rejectedRow: 4 * n, localChosen: 4 * n, localRejected: 4 * n, mask: n,
+      deltaW: 8 * this.rowCount * d, margins: 8 * n, partial: 8 * L.blockRows.length * d, scratch: 8 * 2 * d * scratchCount,
+    });
+    this.mem.i32('chosenRow', n).set(rows.chosenRow);
+    this.mem.i32('rejectedRow', n).set(rows.rejectedRow);
+    this.mem.i32('localChosen', n).set(L.localChosen);
+    this.mem.i32('localRejected', n).set(L.localRejected);
+    this.deltaW = this.mem.f64('deltaW', this.rowCount * d);
+    this.margins = this.mem.f64('margins', n);
+    this.partial = this.mem.f64('partial', L.blockRows.length * d);
+    this.mask = this.mem.u8('mask', n);
+    this.storage = this.mem.f32 ? 'float32' : 'float64';
+  }
+
+  /** Writes ΔW and the SLiC mask in; the kernel's (β, β/N, loss code, mask flag). */
+  load(deltaW: Float64Array, spec: LossSpec): [number, number, number, number] {
+    checkSpec(spec, this.n);
+    this.deltaW.set(deltaW);
+    const useMask = spec.loss === 'slic' && spec.slicMask !== undefined;
+    if (useMask) this.mask.set(spec.slicMask!);
+    return [spec.beta, spec.beta / this.n, LOSS_CODE[spec.loss], useMask ? 1 : 0];
+  }
+
+  /** Copies the margins out and sums the block partials in block order. */
+  finish(outMargins: Float64Array, outDirection: Float64Array): void {
+    outMargins.set(this.margins);
+    const L = this.layout;
+    reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
   }
 }
 
@@ -104,117 +155,90 @@ export class ReferenceBackend implements SimBackend {
   readonly n: number;
   readonly d: number;
   readonly rowCount: number;
-  private readonly problem: BackendProblem;
-  private readonly layout: BlockLayout;
-  private readonly partial: Float64Array;
-  private readonly scratch: Float64Array;
-  /** What the kernel reads (see `featureStorage`); `storage` says which. */
-  private readonly features: FeatureMatrix;
+  private readonly state: KernelState;
   private readonly kernel: BlockKernel;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
+  private disposed = false;
 
   constructor(problem: BackendProblem) {
-    this.problem = problem;
-    this.n = problem.data.n;
-    this.d = problem.data.d;
-    this.rowCount = problem.rows.tokens.length;
-    this.layout = blockLayout(problem);
-    this.partial = new Float64Array(this.layout.blockRows.length * this.d);
-    this.scratch = new Float64Array(2 * this.d);
-    this.features = featureStorage(problem.data.features);
-    this.kernel = kernelFor(this.features);
-    this.storage = this.features instanceof Float32Array ? 'float32' : 'float64';
+    this.state = new KernelState(problem, 1);
+    this.n = this.state.n;
+    this.d = this.state.d;
+    this.rowCount = this.state.rowCount;
+    this.storage = this.state.storage;
+    this.kernel = kernelFor(instantiateKernel(this.state.mem.memory), this.state.mem.f32);
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {
-    checkSpec(spec, this.n);
-    const { rows } = this.problem;
-    const L = this.layout;
-    const code = LOSS_CODE[spec.loss];
-    const scale = spec.beta / this.n;
-    const mask = spec.loss === 'slic' && spec.slicMask !== undefined ? spec.slicMask : null;
-    const f = this.features;
+    if (this.disposed) throw new Error('backend used after dispose()');
+    const S = this.state, L = S.layout, at = S.mem.at, d = this.d;
+    const [beta, scale, code, useMask] = S.load(deltaW, spec);
     for (let b = 0; b < L.blockCount; b++) {
       const r0 = L.blockRowStart[b]!;
-      const start = L.blockStart[b]!, end = L.blockStart[b + 1]!, touched = L.blockRowStart[b + 1]! - r0;
-      this.kernel.evaluateBlock(f, this.d, start, end, rows.chosenRow, rows.rejectedRow, L.localChosen, L.localRejected,
-        touched, deltaW, code, spec.beta, scale, mask, outMargins, this.partial, r0 * this.d, this.scratch);
+      this.kernel.evaluateBlock(S.mem.features, d, L.blockStart[b]!, L.blockStart[b + 1]!, at.chosenRow, at.rejectedRow,
+        at.localChosen, at.localRejected, L.blockRowStart[b + 1]! - r0, at.deltaW, code, beta, scale, useMask, at.mask,
+        at.margins, at.partial + 8 * r0 * d, at.scratch);
     }
-    reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
+    S.finish(outMargins, outDirection);
   }
 
   margins(deltaW: Float64Array, beta: number, out: Float64Array): void {
-    const { rows } = this.problem;
-    this.kernel.marginsBlock(this.features, this.d, 0, this.n, rows.chosenRow, rows.rejectedRow, deltaW, beta, out);
+    if (this.disposed) throw new Error('backend used after dispose()');
+    const S = this.state, at = S.mem.at;
+    S.deltaW.set(deltaW);
+    this.kernel.marginsBlock(S.mem.features, this.d, 0, this.n, at.chosenRow, at.rejectedRow, at.deltaW, beta, at.margins);
+    out.set(S.margins);
   }
 
-  dispose(): void {}
-}
-
-/** A copy of `src` in a new SharedArrayBuffer, for the workers. */
-function shared(src: Int32Array): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(Math.max(1, src.length) * Int32Array.BYTES_PER_ELEMENT);
-  new Int32Array(buffer).set(src);
-  return buffer;
+  /** Returns the kernel's buffers for reuse by the next backend over the same features. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state.mem.release();
+  }
 }
 
 /**
  * The worker-thread variant: `workers` threads evaluate the fixed blocks (block b goes to worker
- * b mod workers); the calling thread sums the partials in block order.
+ * b mod workers) with their own instances of the kernel over the same shared memory; the
+ * calling thread sums the partials in block order.
  */
 export class ParallelReferenceBackend implements SimBackend {
   readonly name = 'reference';
   readonly n: number;
   readonly d: number;
   readonly rowCount: number;
-  private readonly layout: BlockLayout;
+  private readonly state: KernelState;
   private readonly threads: Worker[] = [];
   private readonly ctrl: Int32Array<SharedArrayBuffer>;
   private readonly params: Float64Array<SharedArrayBuffer>;
-  private readonly deltaW: Float64Array<SharedArrayBuffer>;
-  private readonly marginsBuf: Float64Array<SharedArrayBuffer>;
-  private readonly partial: Float64Array<SharedArrayBuffer>;
-  private readonly mask: Uint8Array<SharedArrayBuffer>;
   private disposed = false;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
 
   private constructor(problem: BackendProblem, workers: number) {
-    const { data, rows } = problem;
-    this.n = data.n;
-    this.d = data.d;
-    this.rowCount = rows.tokens.length;
-    this.layout = blockLayout(problem);
-    const L = this.layout;
-    const features = featureStorage(data.features, true);
-    this.storage = features instanceof Float32Array ? 'float32' : 'float64';
+    this.state = new KernelState(problem, workers);
+    const S = this.state, L = S.layout;
+    this.n = S.n;
+    this.d = S.d;
+    this.rowCount = S.rowCount;
+    this.storage = S.storage;
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
     this.params = new Float64Array(new SharedArrayBuffer(8 * 4));
-    this.deltaW = new Float64Array(new SharedArrayBuffer(Math.max(1, this.rowCount * this.d) * 8));
-    this.marginsBuf = new Float64Array(new SharedArrayBuffer(Math.max(1, this.n) * 8));
-    this.partial = new Float64Array(new SharedArrayBuffer(Math.max(1, L.blockRows.length * this.d) * 8));
-    this.mask = new Uint8Array(new SharedArrayBuffer(Math.max(1, this.n)));
     const common: Omit<ReferenceWorkerData, 'index'> = {
       n: this.n,
       d: this.d,
       workers,
-      blockCount: L.blockCount,
       ctrl: this.ctrl.buffer,
       params: this.params.buffer,
-      features: features.buffer as SharedArrayBuffer, // featureStorage(…, true) guarantees it
-      featuresOffset: features.byteOffset,
-      featuresF32: features instanceof Float32Array,
-      chosenRow: shared(rows.chosenRow),
-      rejectedRow: shared(rows.rejectedRow),
-      localChosen: shared(L.localChosen),
-      localRejected: shared(L.localRejected),
-      blockStart: shared(L.blockStart),
-      blockRowStart: shared(L.blockRowStart),
-      deltaW: this.deltaW.buffer,
-      margins: this.marginsBuf.buffer,
-      partial: this.partial.buffer,
-      mask: this.mask.buffer,
+      memory: S.mem.memory,
+      module: kernelModule(),
+      f32: S.mem.f32,
+      features: S.mem.features,
+      at: S.mem.at,
+      blockStart: L.blockStart,
+      blockRowStart: L.blockRowStart,
     };
     const url = workerModule(import.meta.url, 'worker');
     for (let index = 0; index < workers; index++) {
@@ -263,25 +287,18 @@ export class ParallelReferenceBackend implements SimBackend {
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {
-    checkSpec(spec, this.n);
-    this.deltaW.set(deltaW);
-    this.params[0] = spec.beta;
-    this.params[1] = spec.beta / this.n;
-    this.params[2] = LOSS_CODE[spec.loss];
-    const useMask = spec.loss === 'slic' && spec.slicMask !== undefined;
-    this.params[3] = useMask ? 1 : 0;
-    if (useMask) this.mask.set(spec.slicMask!);
+    if (this.disposed) throw new Error('backend used after dispose()');
+    this.params.set(this.state.load(deltaW, spec));
     this.run(CMD.evaluate);
-    outMargins.set(this.marginsBuf.subarray(0, this.n));
-    const L = this.layout;
-    reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
+    this.state.finish(outMargins, outDirection);
   }
 
   margins(deltaW: Float64Array, beta: number, out: Float64Array): void {
-    this.deltaW.set(deltaW);
+    if (this.disposed) throw new Error('backend used after dispose()');
+    this.state.deltaW.set(deltaW);
     this.params[0] = beta;
     this.run(CMD.margins);
-    out.set(this.marginsBuf.subarray(0, this.n));
+    out.set(this.state.margins);
   }
 
   dispose(): void {
@@ -290,7 +307,8 @@ export class ParallelReferenceBackend implements SimBackend {
     Atomics.store(this.ctrl, CTRL.cmd, CMD.exit);
     Atomics.add(this.ctrl, CTRL.gen, 1);
     Atomics.notify(this.ctrl, CTRL.gen);
-    for (const w of this.threads) void w.terminate();
+    // The region is returned once every worker has stopped touching it.
+    void Promise.all(this.threads.map((w) => w.terminate())).then(() => this.state.mem.release());
   }
 }
 

@@ -4,28 +4,28 @@
  * apart from worker.ts, whose import starts serving.
  */
 
-/** What a worker is given: shared buffers and the problem's sizes. */
+import type { WasmMemory, WasmModule } from '../data/wasm.ts';
+
+/** What a worker is given: the kernel's memory and module, byte offsets of its buffers, the problem's sizes. */
 export interface ReferenceWorkerData {
   readonly index: number;
   readonly workers: number;
   readonly n: number;
   readonly d: number;
-  readonly blockCount: number;
+  /** Control word (Int32 slots of {@link CTRL}) and parameters [β, β/N, loss code, mask flag]. */
   readonly ctrl: SharedArrayBuffer;
   readonly params: SharedArrayBuffer;
-  readonly features: SharedArrayBuffer;
-  readonly featuresOffset: number;
-  readonly featuresF32: boolean;
-  readonly chosenRow: SharedArrayBuffer;
-  readonly rejectedRow: SharedArrayBuffer;
-  readonly localChosen: SharedArrayBuffer;
-  readonly localRejected: SharedArrayBuffer;
-  readonly blockStart: SharedArrayBuffer;
-  readonly blockRowStart: SharedArrayBuffer;
-  readonly deltaW: SharedArrayBuffer;
-  readonly margins: SharedArrayBuffer;
-  readonly partial: SharedArrayBuffer;
-  readonly mask: SharedArrayBuffer;
+  /** The shared memory holding the features and every buffer below, and the compiled kernel. */
+  readonly memory: WasmMemory;
+  readonly module: WasmModule;
+  readonly f32: boolean;
+  /** Byte offset of the features in `memory`. */
+  readonly features: number;
+  /** Byte offsets of the backend's buffers in `memory` (kernelMemory.ts). */
+  readonly at: Readonly<Record<'chosenRow' | 'rejectedRow' | 'localChosen' | 'localRejected' | 'mask' | 'deltaW' | 'margins' | 'partial' | 'scratch', number>>;
+  /** The fixed block partition (referenceBackend.ts `blockLayout`). */
+  readonly blockStart: Int32Array;
+  readonly blockRowStart: Int32Array;
 }
 
 /** Control-word slots: generation counter, workers done, command, error flag. */

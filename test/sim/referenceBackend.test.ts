@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeRows } from '../../src/sim/backend.ts';
-import * as kernel from '../../src/sim/kernel.ts';
-import { blockLayout, createReferenceBackend, ReferenceBackend, SAMPLE_BLOCK } from '../../src/sim/referenceBackend.ts';
+import { createReferenceBackend, ReferenceBackend, SAMPLE_BLOCK } from '../../src/sim/referenceBackend.ts';
 import { randomDataset } from './randomData.ts';
 import seedrandom from 'seedrandom';
 
@@ -96,24 +95,19 @@ describe('reference backend', () => {
     const slicMask = Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
     const specs = [{ loss: 'dpo', beta: 1.5 }, { loss: 'ipo', beta: 0.7 }, { loss: 'slic', beta: 2 }, { loss: 'slic', beta: 2, slicMask }] as const;
 
-    /** The float64-storage path, run block by block through the kernel exactly as the backend does. */
-    function float64Path(spec: (typeof specs)[number]) {
-      const L = blockLayout({ data: exact, rows });
-      const r = new Float64Array(n);
-      const G = new Float64Array(dW.length);
-      const partial = new Float64Array(L.blockRows.length * d);
-      const scratch = new Float64Array(2 * d);
-      const mask = 'slicMask' in spec ? spec.slicMask : null;
-      for (let b = 0; b < L.blockCount; b++) {
-        const r0 = L.blockRowStart[b]!;
-        kernel.evaluateBlockF64(exact.features, d, L.blockStart[b]!, L.blockStart[b + 1]!, rows.chosenRow, rows.rejectedRow,
-          L.localChosen, L.localRejected, L.blockRowStart[b + 1]! - r0, dW, kernel.LOSS_CODE[spec.loss], spec.beta,
-          spec.beta / n, mask, r, partial, r0 * d, scratch);
+    /** The same values stored as float64, through the float64 loops of the kernel. */
+    async function float64Path(spec: (typeof specs)[number]) {
+      const be = await createReferenceBackend({ data: exact, rows }, { workers: 0 });
+      try {
+        const r = new Float64Array(n);
+        const G = new Float64Array(dW.length);
+        be.evaluate(dW, spec, r, G);
+        const m = new Float64Array(n);
+        be.margins(dW, spec.beta, m);
+        return { r, G, m };
+      } finally {
+        be.dispose();
       }
-      kernel.reduceBlocks(G, d, L.blockCount, L.blockRowStart, L.blockRows, partial);
-      const m = new Float64Array(n);
-      kernel.marginsBlockF64(exact.features, d, 0, n, rows.chosenRow, rows.rejectedRow, dW, spec.beta, m);
-      return { r, G, m };
     }
     const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -122,7 +116,7 @@ describe('reference backend', () => {
       try {
         expect((be as unknown as { storage: string }).storage).toBe('float32');
         for (const spec of specs) {
-          const ref = float64Path(spec);
+          const ref = await float64Path(spec);
           const r = new Float64Array(n);
           const G = new Float64Array(dW.length);
           be.evaluate(dW, spec, r, G);
@@ -145,13 +139,6 @@ describe('reference backend', () => {
       } finally {
         be.dispose();
       }
-    });
-
-    it('runs a separate generated copy per storage (monomorphic element loads)', () => {
-      expect(kernel.kernelFor(exact32.features).evaluateBlock).toBe(kernel.evaluateBlockF32);
-      expect(kernel.kernelFor(exact.features).evaluateBlock).toBe(kernel.evaluateBlockF64);
-      expect(kernel.evaluateBlockF32).not.toBe(kernel.evaluateBlockF64);
-      expect(kernel.marginsBlockF32).not.toBe(kernel.marginsBlockF64);
     });
   });
 

@@ -16,8 +16,8 @@
  *
  * Usage: tsx scripts/bench-data.ts [--quick] [--sizes 6400,paper] [--storage float64|float32|both] [--compressed] [--cli path/to/entry.js]
  *   --compressed: write the files with np.savez_compressed instead of np.savez.
- *   --cli: the CLI entry to time (default bin/dpocheck.js, which runs the TypeScript sources
- *   through tsx; a compiled entry skips that start-up).
+ *   --cli: the CLI entry to time (default bin/dpocheck.js, which runs the compiled dist/: run
+ *   `npm run build` first, as `npm run bench` does; bin/dpocheck-dev.js would add tsx's start-up).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -125,7 +125,7 @@ function main(): void {
     }
   }
   console.log(`\nData path: ${compressed ? 'np.savez_compressed' : 'np.savez'} files; load = loadDataset vs np.load(f)['features'] (fresh processes; peak = maxRSS added by the load, in feature bytes);`);
-  console.log(`end to end = whole processes (start-up included): ${cli.endsWith('bin/dpocheck.js') ? 'node bin/dpocheck.js (TypeScript through tsx)' : `node ${cli}`} simulate --data … --until tau1 --rtol ${RTOL} --atol ${ATOL} --workers 2 vs python3 scripts/bench_numpy.py on the same file. ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log(`end to end = whole processes (start-up included): ${cli.endsWith('bin/dpocheck.js') ? 'node bin/dpocheck.js (compiled dist/)' : `node ${cli}`} simulate --data … --until tau1 --rtol ${RTOL} --atol ${ATOL} --workers 2 vs python3 scripts/bench_numpy.py on the same file. ${new Date().toISOString().slice(0, 10)}\n`);
   console.log('| K/Q/d | N | file dtype (stored as) | file GiB | load s | np.load s | load / numpy | load peak × features | numpy peak × features | simulate end to end s | numpy end to end s | numpy / ours (end to end) | our peak RSS GiB | numpy peak RSS GiB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);

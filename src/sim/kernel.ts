@@ -26,6 +26,8 @@ export interface KernelExports {
   evaluateBlockF32: EvaluateBlock;
   marginsBlockF64: MarginsBlock;
   marginsBlockF32: MarginsBlock;
+  rowScoresF64: RowScores;
+  rowScoresF32: RowScores;
   streamSumF64(features: number, n: number): number;
   streamSumF32(features: number, n: number): number;
 }
@@ -40,10 +42,13 @@ export type MarginsBlock = (
   deltaW: number, beta: number, margins: number,
 ) => void;
 
-/** The two hot loops for one feature storage. */
+export type RowScores = (features: number, d: number, start: number, end: number, wt: number, m: number, out: number) => void;
+
+/** The hot loops for one feature storage. */
 export interface BlockKernel {
   readonly evaluateBlock: EvaluateBlock;
   readonly marginsBlock: MarginsBlock;
+  readonly rowScores: RowScores;
 }
 
 let compiled: WasmModule | undefined;
@@ -63,8 +68,8 @@ export function instantiateKernel(memory: WasmMemory, module: WasmModule = kerne
 /** The loops of `exports` for float32 (`f32`) or float64 feature storage. */
 export function kernelFor(exports: KernelExports, f32: boolean): BlockKernel {
   return f32
-    ? { evaluateBlock: exports.evaluateBlockF32, marginsBlock: exports.marginsBlockF32 }
-    : { evaluateBlock: exports.evaluateBlockF64, marginsBlock: exports.marginsBlockF64 };
+    ? { evaluateBlock: exports.evaluateBlockF32, marginsBlock: exports.marginsBlockF32, rowScores: exports.rowScoresF32 }
+    : { evaluateBlock: exports.evaluateBlockF64, marginsBlock: exports.marginsBlockF64, rowScores: exports.rowScoresF64 };
 }
 
 /**

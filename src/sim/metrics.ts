@@ -7,6 +7,8 @@ import type { LossName } from '../data/config.ts';
 import type { PreferenceSet } from '../data/dataset.ts';
 import { InvalidInputError } from '../theory/errors.ts';
 import type { ActiveRows } from './backend.ts';
+import { instantiateKernel, kernelFor } from './kernel.ts';
+import { KernelMemory } from './kernelMemory.ts';
 
 /** Per-sample loss f(r) (THEORY §2): DPO -ln σ(r), IPO (r-1)², SLiC max(0, 1-r). */
 export function lossValue(loss: LossName, r: number): number {
@@ -104,27 +106,39 @@ export function trlRewards(
   const { n, d, features } = data;
   const m = rows.tokens.length;
   if (!(vocab >= m)) throw new InvalidInputError('vocab', `must be >= the ${m} tokens that occur, got ${vocab}`);
-  const z = new Float64Array(m);
   const lnV = Math.log(vocab);
   const zeros = vocab - m;
   let chosen = 0, rejected = 0, marginSum = 0, acc = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * d;
-    let zMax = zeros > 0 ? 0 : -Infinity;
-    for (let u = 0; u < m; u++) {
-      let s = 0;
-      const row = u * d;
-      for (let k = 0; k < d; k++) s += deltaW[row + k]! * features[base + k]!;
-      z[u] = s;
-      if (s > zMax) zMax = s;
+  // The logits z_i = ΔW g_i of a block of samples at a time come from the WebAssembly kernel
+  // (each dot product in increasing k, as a plain loop sums it); the rest is cheap, O(N·rows).
+  // Blocks of at most 16 samples: V8 runs a WebAssembly function in its baseline compiler until
+  // it has been called enough to be optimised (there is no on-stack replacement), so one long
+  // call would never reach the optimised code; many short ones do after the first few.
+  const block = Math.max(1, Math.min(n, 16, Math.floor(2 ** 18 / Math.max(1, m))));
+  const mem = new KernelMemory<'wt' | 'scores'>(features, { wt: 8 * m * d, scores: 8 * block * m });
+  try {
+    const wt = mem.f64('wt', m * d);
+    for (let u = 0; u < m; u++) for (let k = 0; k < d; k++) wt[k * m + u] = deltaW[u * d + k]!;
+    const scores = mem.f64('scores', block * m);
+    const kernel = kernelFor(instantiateKernel(mem.memory), mem.f32);
+    for (let start = 0; start < n; start += block) {
+      const end = Math.min(n, start + block);
+      kernel.rowScores(mem.features, d, start, end, mem.at.wt, m, mem.at.scores);
+      for (let i = start; i < end; i++) {
+        const z = (i - start) * m;
+        let zMax = zeros > 0 ? 0 : -Infinity;
+        for (let u = 0; u < m; u++) if (scores[z + u]! > zMax) zMax = scores[z + u]!;
+        let sum = zeros * Math.exp(-zMax);
+        for (let u = 0; u < m; u++) sum += Math.exp(scores[z + u]! - zMax);
+        const lse = zMax + Math.log(sum);
+        chosen += beta * (scores[z + rows.chosenRow[i]!]! - lse + lnV);
+        rejected += beta * (scores[z + rows.rejectedRow[i]!]! - lse + lnV);
+        marginSum += margins[i]!;
+        if (margins[i]! > 0) acc++;
+      }
     }
-    let sum = zeros * Math.exp(-zMax);
-    for (let u = 0; u < m; u++) sum += Math.exp(z[u]! - zMax);
-    const lse = zMax + Math.log(sum);
-    chosen += beta * (z[rows.chosenRow[i]!]! - lse + lnV);
-    rejected += beta * (z[rows.rejectedRow[i]!]! - lse + lnV);
-    marginSum += margins[i]!;
-    if (margins[i]! > 0) acc++;
+  } finally {
+    mem.release();
   }
   return {
     'rewards/chosen': chosen / n,

@@ -139,3 +139,48 @@ describe('WebAssembly kernel', () => {
     expect(got.G.some((v) => v !== 0)).toBe(true);
   });
 });
+
+describe('TRL rewards through the kernel (rowScores)', () => {
+  /** The plain scalar definition: logits z_u = Σ_k ΔW_u[k] x_i[k] in increasing k, then the log-sum-exp. */
+  function scalarRewards(data: PreferenceSet, dW: Float64Array, beta: number, vocab: number, margins: Float64Array) {
+    const rows = activeRows(data);
+    const { n, d, features } = data;
+    const m = rows.tokens.length;
+    let chosen = 0, rejected = 0;
+    for (let i = 0; i < n; i++) {
+      const z = new Float64Array(m);
+      for (let u = 0; u < m; u++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += dW[u * d + k]! * features[i * d + k]!;
+        z[u] = s;
+      }
+      const zMax = Math.max(vocab > m ? 0 : -Infinity, ...z);
+      let sum = (vocab - m) * Math.exp(-zMax);
+      for (let u = 0; u < m; u++) sum += Math.exp(z[u]! - zMax);
+      const lse = zMax + Math.log(sum);
+      chosen += beta * (z[rows.chosenRow[i]!]! - lse + Math.log(vocab));
+      rejected += beta * (z[rows.rejectedRow[i]!]! - lse + Math.log(vocab));
+    }
+    return { 'rewards/chosen': chosen / n, 'rewards/rejected': rejected / n, 'rewards/margins': margins.reduce((a, b) => a + b, 0) / n, 'rewards/accuracies': margins.filter((r) => r > 0).length / n };
+  }
+
+  it('equals the plain scalar loops bit for bit (any number of rows, both storages)', async () => {
+    const { trlRewards } = await import('../../src/sim/metrics.ts');
+    await fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 23 }), fc.boolean(), (d, n, tokens, f32) => {
+        const chosen = Int32Array.from({ length: n }, (_, i) => (i * 5) % tokens);
+        const rejected = Int32Array.from({ length: n }, (_, i) => ((i * 5) % tokens + 1 + (i % (tokens - 1))) % tokens);
+        const values = Float64Array.from({ length: n * d }, (_, i) => Math.sin(1.7 * i + n));
+        const data: PreferenceSet = { n, d, features: f32 ? Float32Array.from(values) : values, chosen, rejected };
+        const rows = activeRows(data);
+        const dW = Float64Array.from({ length: rows.tokens.length * d }, (_, i) => Math.cos(0.9 * i) * 2);
+        const margins = Float64Array.from({ length: n }, (_, i) => Math.sin(i) - 0.2);
+        const got = trlRewards(data, rows, dW, 0.8, tokens + 3, margins);
+        const want = scalarRewards({ ...data, features: Float64Array.from(data.features) }, dW, 0.8, tokens + 3, margins);
+        expect(got).toEqual(want);
+        for (const key of ['rewards/chosen', 'rewards/rejected'] as const) expect(Object.is(got[key], want[key])).toBe(true);
+      }),
+      { seed: 7, numRuns: 120 },
+    );
+  });
+});

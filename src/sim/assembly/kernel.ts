@@ -33,6 +33,24 @@ declare function hostExp(x: f64): f64;
   return f64x2.promote_low_f32x4(v128.load64_zero(p + (e << 2)));
 }
 
+/**
+ * Entries e … e+3 of a T row as two f64x2 (`lo4`, `hi4`) from one `quad` load: a float32 row
+ * is read four entries per load and split (cheaper than two half loads); a float64 row is read as
+ * two vectors and `quad` is unused.
+ */
+@inline function quad<T>(p: usize, e: usize): v128 {
+  if (sizeof<T>() == 8) return f64x2.splat(0);
+  return v128.load(p + (e << 2));
+}
+@inline function lo4<T>(q: v128, p: usize, e: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(p + (e << 3));
+  return f64x2.promote_low_f32x4(q);
+}
+@inline function hi4<T>(q: v128, p: usize, e: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(p + (e << 3), 16);
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(q, q, 2, 3, 0, 1));
+}
+
 /** Entry e of a T row, widened to float64. */
 @inline function load1<T>(p: usize, e: usize): f64 {
   if (sizeof<T>() == 8) return load<f64>(p + (e << 3));
@@ -102,8 +120,9 @@ declare function hostExp(x: f64): f64;
   let k: usize = 0;
   for (; k < d4; k += 4) {
     const o = k << 3;
-    a01 = f64x2.add(a01, f64x2.mul(f64x2.sub(v128.load(cw + o), v128.load(cl + o)), load2<T>(f, base + k)));
-    a23 = f64x2.add(a23, f64x2.mul(f64x2.sub(v128.load(cw + o, 16), v128.load(cl + o, 16)), load2<T>(f, base + k + 2)));
+    const q = quad<T>(f, base + k);
+    a01 = f64x2.add(a01, f64x2.mul(f64x2.sub(v128.load(cw + o), v128.load(cl + o)), lo4<T>(q, f, base + k)));
+    a23 = f64x2.add(a23, f64x2.mul(f64x2.sub(v128.load(cw + o, 16), v128.load(cl + o, 16)), hi4<T>(q, f, base + k)));
   }
   let s0 = f64x2.extract_lane(a01, 0);
   for (; k < <usize>d; k++) s0 += (f64At(cw, k) - f64At(cl, k)) * load1<T>(f, base + k);
@@ -199,18 +218,20 @@ declare function hostExp(x: f64): f64;
         const pb = <usize>pendingBase;
         for (; k < d4; k += 4) {
           const o = k << 3;
-          a01 = f64x2.add(a01, f64x2.mul(v128.load(diff + o), load2<T>(f, base + k)));
-          a23 = f64x2.add(a23, f64x2.mul(v128.load(diff + o, 16), load2<T>(f, base + k + 2)));
-          v128.store(acc + o, f64x2.add(v128.load(acc + o), f64x2.mul(pc, load2<T>(f, pb + k))));
-          v128.store(acc + o, f64x2.add(v128.load(acc + o, 16), f64x2.mul(pc, load2<T>(f, pb + k + 2))), 16);
+          const q = quad<T>(f, base + k), qp = quad<T>(f, pb + k);
+          a01 = f64x2.add(a01, f64x2.mul(v128.load(diff + o), lo4<T>(q, f, base + k)));
+          a23 = f64x2.add(a23, f64x2.mul(v128.load(diff + o, 16), hi4<T>(q, f, base + k)));
+          v128.store(acc + o, f64x2.add(v128.load(acc + o), f64x2.mul(pc, lo4<T>(qp, f, pb + k))));
+          v128.store(acc + o, f64x2.add(v128.load(acc + o, 16), f64x2.mul(pc, hi4<T>(qp, f, pb + k))), 16);
         }
         for (let j = k; j < <usize>d; j++) store<f64>(acc + (j << 3), f64At(acc, j) + pendingC * load1<T>(f, pb + j));
         pendingBase = -1;
       } else {
         for (; k < d4; k += 4) {
           const o = k << 3;
-          a01 = f64x2.add(a01, f64x2.mul(v128.load(diff + o), load2<T>(f, base + k)));
-          a23 = f64x2.add(a23, f64x2.mul(v128.load(diff + o, 16), load2<T>(f, base + k + 2)));
+          const q = quad<T>(f, base + k);
+          a01 = f64x2.add(a01, f64x2.mul(v128.load(diff + o), lo4<T>(q, f, base + k)));
+          a23 = f64x2.add(a23, f64x2.mul(v128.load(diff + o, 16), hi4<T>(q, f, base + k)));
         }
       }
       let s0 = f64x2.extract_lane(a01, 0);
@@ -256,13 +277,66 @@ declare function hostExp(x: f64): f64;
   }
 }
 
+/**
+ * Scores z_i,u = Σ_k ΔW_u[k]·x_i[k] of samples [start, end) against all m rows (the logits of the
+ * policy's softmax over the tokens that occur, for the TRL rewards of src/sim/metrics.ts), written
+ * to out[(i − start)·m + u]. Each sum runs over k in increasing order in one accumulator, the
+ * order of the plain scalar loop; the SIMD lanes hold two rows (`wt` is ΔW transposed,
+ * wt[k·m + u], so rows u and u + 1 sit side by side) and each x_i[k] is loaded once for eight rows.
+ */
+@inline function rowScores<T>(f: usize, d: i32, start: i32, end: i32, wt: usize, m: i32, out: usize): void {
+  const m8 = m & ~7, m2 = m & ~1;
+  const stride = <usize>m << 3;
+  for (let i = start; i < end; i++) {
+    const base = <usize>i * <usize>d;
+    const o = out + <usize>(i - start) * stride;
+    let u = 0;
+    for (; u < m8; u += 8) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      let p = wt + (<usize>u << 3);
+      for (let k = 0; k < d; k++) {
+        const x = f64x2.splat(load1<T>(f, base + <usize>k));
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(p), x));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(p, 16), x));
+        a2 = f64x2.add(a2, f64x2.mul(v128.load(p, 32), x));
+        a3 = f64x2.add(a3, f64x2.mul(v128.load(p, 48), x));
+        p += stride;
+      }
+      const q = o + (<usize>u << 3);
+      v128.store(q, a0);
+      v128.store(q, a1, 16);
+      v128.store(q, a2, 32);
+      v128.store(q, a3, 48);
+    }
+    for (; u < m2; u += 2) {
+      let a0 = f64x2.splat(0);
+      let p = wt + (<usize>u << 3);
+      for (let k = 0; k < d; k++) {
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(p), f64x2.splat(load1<T>(f, base + <usize>k))));
+        p += stride;
+      }
+      v128.store(o + (<usize>u << 3), a0);
+    }
+    if (u < m) {
+      let s: f64 = 0;
+      let p = wt + (<usize>u << 3);
+      for (let k = 0; k < d; k++) {
+        s += load<f64>(p) * load1<T>(f, base + <usize>k);
+        p += stride;
+      }
+      store<f64>(o + (<usize>u << 3), s);
+    }
+  }
+}
+
 /** Σ x over n entries of a T array, two f64x2 accumulators: the machine's streaming rate in this language, for `npm run bench`. */
 @inline function streamSum<T>(f: usize, n: i32): f64 {
   const n4 = <usize>(n & ~3);
   let a = f64x2.splat(0), b = f64x2.splat(0);
   for (let k: usize = 0; k < n4; k += 4) {
-    a = f64x2.add(a, load2<T>(f, k));
-    b = f64x2.add(b, load2<T>(f, k + 2));
+    const q = quad<T>(f, k);
+    a = f64x2.add(a, lo4<T>(q, f, k));
+    b = f64x2.add(b, hi4<T>(q, f, k));
   }
   let s = (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)) + (f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
   for (let k = n4; k < <usize>n; k++) s += load1<T>(f, k);
@@ -282,6 +356,12 @@ export function marginsBlockF64(f: usize, d: i32, start: i32, end: i32, chosenRo
 }
 export function marginsBlockF32(f: usize, d: i32, start: i32, end: i32, chosenRow: usize, rejectedRow: usize, deltaW: usize, beta: f64, margins: usize): void {
   marginsBlock<f32>(f, d, start, end, chosenRow, rejectedRow, deltaW, beta, margins);
+}
+export function rowScoresF64(f: usize, d: i32, start: i32, end: i32, wt: usize, m: i32, out: usize): void {
+  rowScores<f64>(f, d, start, end, wt, m, out);
+}
+export function rowScoresF32(f: usize, d: i32, start: i32, end: i32, wt: usize, m: i32, out: usize): void {
+  rowScores<f32>(f, d, start, end, wt, m, out);
 }
 export function streamSumF64(f: usize, n: i32): f64 {
   return streamSum<f64>(f, n);

@@ -12,3 +12,5 @@ export * from './datasetFile.ts';
 export * from './sampler.ts';
 export * from './rng.ts';
 export * from './npz.ts';
+export * from './sharedMemory.ts';
+export type { WasmMemory } from './wasm.ts';

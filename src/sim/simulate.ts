@@ -403,7 +403,11 @@ export function simulateSync(dataset: Dataset, opts: SimulateOptions): Simulatio
   validateDataset(dataset);
   const rows = activeRows(dataset.train);
   const backend = new ReferenceBackend({ data: dataset.train, rows });
-  return simulateWith(backend, rows, dataset, { ...opts, workers: 0 });
+  try {
+    return simulateWith(backend, rows, dataset, { ...opts, workers: 0 });
+  } finally {
+    backend.dispose(); // returns the kernel's buffers for the next simulation over these features
+  }
 }
 
 /**

@@ -6,8 +6,9 @@
  *
  * Determinism: the samples are cut into fixed blocks of `SAMPLE_BLOCK` samples (boundaries depend
  * on N only, never on the number of workers). Each block accumulates its own partial direction
- * over the rows its samples touch, in sample order; the partials are then summed on the calling
- * thread in block order. Workers only decide WHO computes a block, never how it is summed.
+ * over the rows its samples touch, in sample order; the partials are then summed in block order,
+ * row by row (each worker reduces a range of rows). Workers only decide WHO computes
+ * a block or a row, never how it is summed.
  *
  * Feature storage: the dataset's own array, Float64Array or Float32Array (a float32 file stays
  * float32: half the memory and half the bytes per pass), read by the kernel's loops for that
@@ -24,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import type { BackendOptions, BackendProblem, LossSpec, SimBackend } from './backend.ts';
 import { registerBackend } from './backend.ts';
-import { instantiateKernel, kernelFor, kernelModule, LOSS_CODE, reduceBlocks, type BlockKernel } from './kernel.ts';
+import { instantiateKernel, kernelFor, kernelModule, LOSS_CODE, type BlockKernel, type KernelExports } from './kernel.ts';
 import { KernelMemory } from './kernelMemory.ts';
 import { CMD, CTRL, type ReferenceWorkerData } from './referenceProtocol.ts';
 import { workerModule } from '../data/workerUrl.ts';
@@ -48,6 +49,12 @@ export interface BlockLayout {
   /** Index of w_i's (l_i's) row within its block's touched-row list. */
   readonly localChosen: Int32Array;
   readonly localRejected: Int32Array;
+  /**
+   * Where each row's partials are: row u's are the entries j of `blockRows` with blockRows[j] = u,
+   * listed in rowEntries[rowEntryStart[u] .. rowEntryStart[u+1]) in increasing j (block order).
+   */
+  readonly rowEntryStart: Int32Array;
+  readonly rowEntries: Int32Array;
 }
 
 /** Cuts N samples into blocks of `SAMPLE_BLOCK` and lists each block's touched rows. */
@@ -78,7 +85,14 @@ export function blockLayout(problem: BackendProblem, blockSize = SAMPLE_BLOCK): 
     rows.push(...sorted);
   }
   blockRowStart[blockCount] = rows.length;
-  return { blockCount, blockStart, blockRowStart, blockRows: Int32Array.from(rows), localChosen, localRejected };
+  const rowCount = problem.rows.tokens.length;
+  const rowEntryStart = new Int32Array(rowCount + 1);
+  for (const u of rows) rowEntryStart[u + 1]!++;
+  for (let u = 0; u < rowCount; u++) rowEntryStart[u + 1]! += rowEntryStart[u]!;
+  const rowEntries = new Int32Array(rows.length);
+  const fill = rowEntryStart.slice(0, rowCount);
+  rows.forEach((u, j) => (rowEntries[fill[u]!++] = j));
+  return { blockCount, blockStart, blockRowStart, blockRows: Int32Array.from(rows), localChosen, localRejected, rowEntryStart, rowEntries };
 }
 
 function checkSpec(spec: LossSpec, n: number): void {
@@ -89,7 +103,8 @@ function checkSpec(spec: LossSpec, n: number): void {
 }
 
 /** The buffers the kernel works on, by name (all in the kernel's memory, see kernelMemory.ts). */
-type BufferName = 'chosenRow' | 'rejectedRow' | 'localChosen' | 'localRejected' | 'mask' | 'deltaW' | 'margins' | 'partial' | 'scratch';
+type BufferName = 'chosenRow' | 'rejectedRow' | 'localChosen' | 'localRejected' | 'mask' | 'deltaW' | 'margins' | 'partial' | 'scratch'
+  | 'rowEntryStart' | 'rowEntries' | 'direction';
 
 /**
  * What both variants share: the block layout, the kernel's memory with the problem's row indices
@@ -104,7 +119,7 @@ class KernelState {
   readonly mem: KernelMemory<BufferName>;
   readonly deltaW: Float64Array;
   readonly margins: Float64Array;
-  readonly partial: Float64Array;
+  readonly direction: Float64Array;
   readonly mask: Uint8Array;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
@@ -120,14 +135,17 @@ class KernelState {
     this.mem = new KernelMemory<BufferName>(data.features, {
       chosenRow: 4 * n, rejectedRow: 4 * n, localChosen: 4 * n, localRejected: 4 * n, mask: n,
       deltaW: 8 * this.rowCount * d, margins: 8 * n, partial: 8 * L.blockRows.length * d, scratch: 8 * 2 * d * scratchCount,
+      rowEntryStart: 4 * (this.rowCount + 1), rowEntries: 4 * L.rowEntries.length, direction: 8 * this.rowCount * d,
     });
+    this.mem.i32('rowEntryStart', this.rowCount + 1).set(L.rowEntryStart);
+    this.mem.i32('rowEntries', L.rowEntries.length).set(L.rowEntries);
     this.mem.i32('chosenRow', n).set(rows.chosenRow);
     this.mem.i32('rejectedRow', n).set(rows.rejectedRow);
     this.mem.i32('localChosen', n).set(L.localChosen);
     this.mem.i32('localRejected', n).set(L.localRejected);
     this.deltaW = this.mem.f64('deltaW', this.rowCount * d);
     this.margins = this.mem.f64('margins', n);
-    this.partial = this.mem.f64('partial', L.blockRows.length * d);
+    this.direction = this.mem.f64('direction', this.rowCount * d);
     this.mask = this.mem.u8('mask', n);
     this.storage = this.mem.f32 ? 'float32' : 'float64';
   }
@@ -141,11 +159,10 @@ class KernelState {
     return [spec.beta, spec.beta / this.n, LOSS_CODE[spec.loss], useMask ? 1 : 0];
   }
 
-  /** Copies the margins out and sums the block partials in block order. */
+  /** Copies the margins and the direction (reduced by the kernel's `reduceRows`) out. */
   finish(outMargins: Float64Array, outDirection: Float64Array): void {
     outMargins.set(this.margins);
-    const L = this.layout;
-    reduceBlocks(outDirection, this.d, L.blockCount, L.blockRowStart, L.blockRows, this.partial);
+    outDirection.set(this.direction);
   }
 }
 
@@ -156,7 +173,7 @@ export class ReferenceBackend implements SimBackend {
   readonly d: number;
   readonly rowCount: number;
   private readonly state: KernelState;
-  private readonly kernel: BlockKernel;
+  private readonly kernel: BlockKernel & Pick<KernelExports, 'reduceRows'>;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
   private disposed = false;
@@ -167,7 +184,8 @@ export class ReferenceBackend implements SimBackend {
     this.d = this.state.d;
     this.rowCount = this.state.rowCount;
     this.storage = this.state.storage;
-    this.kernel = kernelFor(instantiateKernel(this.state.mem.memory), this.state.mem.f32);
+    const exports = instantiateKernel(this.state.mem.memory);
+    this.kernel = { ...kernelFor(exports, this.state.mem.f32), reduceRows: exports.reduceRows };
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {
@@ -180,6 +198,7 @@ export class ReferenceBackend implements SimBackend {
         at.localChosen, at.localRejected, L.blockRowStart[b + 1]! - r0, at.deltaW, code, beta, scale, useMask, at.mask,
         at.margins, at.partial + 8 * r0 * d, at.scratch);
     }
+    this.kernel.reduceRows(at.partial, d, at.rowEntryStart, at.rowEntries, 0, this.rowCount, at.direction);
     S.finish(outMargins, outDirection);
   }
 
@@ -202,7 +221,7 @@ export class ReferenceBackend implements SimBackend {
 /**
  * The worker-thread variant: `workers` threads evaluate the fixed blocks (block b goes to worker
  * b mod workers) with their own instances of the kernel over the same shared memory; the
- * calling thread sums the partials in block order.
+ * workers then sum the partials in block order, each over a range of rows.
  */
 export class ParallelReferenceBackend implements SimBackend {
   readonly name = 'reference';
@@ -239,6 +258,7 @@ export class ParallelReferenceBackend implements SimBackend {
       at: S.mem.at,
       blockStart: L.blockStart,
       blockRowStart: L.blockRowStart,
+      rowCount: this.rowCount,
     };
     const url = workerModule(import.meta.url, 'worker');
     for (let index = 0; index < workers; index++) {
@@ -290,6 +310,7 @@ export class ParallelReferenceBackend implements SimBackend {
     if (this.disposed) throw new Error('backend used after dispose()');
     this.params.set(this.state.load(deltaW, spec));
     this.run(CMD.evaluate);
+    this.run(CMD.reduce);
     this.state.finish(outMargins, outDirection);
   }
 

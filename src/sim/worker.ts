@@ -6,15 +6,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateKernel, kernelFor } from './kernel.ts';
-import { CMD, CTRL, type ReferenceWorkerData } from './referenceProtocol.ts';
+import { CMD, CTRL, reductionRows, type ReferenceWorkerData } from './referenceProtocol.ts';
 
 function serve(w: ReferenceWorkerData): void {
   const ctrl = new Int32Array(w.ctrl);
   const params = new Float64Array(w.params);
-  const kernel = kernelFor(instantiateKernel(w.memory, w.module), w.f32);
+  const exports = instantiateKernel(w.memory, w.module);
+  const kernel = kernelFor(exports, w.f32);
   const { at, d, blockStart, blockRowStart } = w;
   const blockCount = blockStart.length - 1;
   const scratch = at.scratch + w.index * 2 * d * 8;
+  const [u0, u1] = reductionRows(w.rowCount, w.index, w.workers);
 
   // Ready: the backend's `create` resolves on this message (not on 'online', which comes before
   // the module has loaded).
@@ -29,7 +31,8 @@ function serve(w: ReferenceWorkerData): void {
     if (cmd === CMD.exit) break;
     try {
       const beta = params[0], scale = params[1], lossCode = params[2], useMask = params[3];
-      for (let b = w.index; b < blockCount; b += w.workers) {
+      if (cmd === CMD.reduce) exports.reduceRows(at.partial, d, at.rowEntryStart, at.rowEntries, u0, u1, at.direction);
+      else for (let b = w.index; b < blockCount; b += w.workers) {
         const start = blockStart[b], end = blockStart[b + 1];
         if (cmd === CMD.evaluate) {
           const r0 = blockRowStart[b];

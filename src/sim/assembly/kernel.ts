@@ -278,6 +278,31 @@ declare function hostExp(x: f64): f64;
 }
 
 /**
+ * Rows [u0, u1) of the direction: out_u = Σ_e partial_{rowEntries[e]} over the entries
+ * e = rowStart[u] … rowStart[u+1] − 1 in that order, starting from 0. The entries of row u are
+ * its partial rows in block order (referenceBackend.ts), so every worker count adds the same
+ * terms in the same order; workers take disjoint row ranges.
+ */
+@inline function reduceRowsImpl(partial: usize, d: i32, rowStart: usize, rowEntries: usize, u0: i32, u1: i32, out: usize): void {
+  const rowBytes = <usize>d << 3;
+  const d2 = <usize>(d & ~1);
+  for (let u = u0; u < u1; u++) {
+    const o = out + <usize>u * rowBytes;
+    memory.fill(o, 0, rowBytes);
+    const e1 = i32At(rowStart, u + 1);
+    for (let e = i32At(rowStart, u); e < e1; e++) {
+      const p = partial + <usize>i32At(rowEntries, e) * rowBytes;
+      let k: usize = 0;
+      for (; k < d2; k += 2) {
+        const b = k << 3;
+        v128.store(o + b, f64x2.add(v128.load(o + b), v128.load(p + b)));
+      }
+      if (k < <usize>d) store<f64>(o + (k << 3), f64At(o, k) + f64At(p, k));
+    }
+  }
+}
+
+/**
  * Scores z_i,u = Σ_k ΔW_u[k]·x_i[k] of samples [start, end) against all m rows (the logits of the
  * policy's softmax over the tokens that occur, for the TRL rewards of src/sim/metrics.ts), written
  * to out[(i − start)·m + u]. Each sum runs over k in increasing order in one accumulator, the
@@ -356,6 +381,9 @@ export function marginsBlockF64(f: usize, d: i32, start: i32, end: i32, chosenRo
 }
 export function marginsBlockF32(f: usize, d: i32, start: i32, end: i32, chosenRow: usize, rejectedRow: usize, deltaW: usize, beta: f64, margins: usize): void {
   marginsBlock<f32>(f, d, start, end, chosenRow, rejectedRow, deltaW, beta, margins);
+}
+export function reduceRows(partial: usize, d: i32, rowStart: usize, rowEntries: usize, u0: i32, u1: i32, out: usize): void {
+  reduceRowsImpl(partial, d, rowStart, rowEntries, u0, u1, out);
 }
 export function rowScoresF64(f: usize, d: i32, start: i32, end: i32, wt: usize, m: i32, out: usize): void {
   rowScores<f64>(f, d, start, end, wt, m, out);

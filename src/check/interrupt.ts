@@ -90,3 +90,28 @@ export function catchInterrupt(options: CatchInterruptOptions = {}): Interrupt {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * A long computation written as a generator that yields between its steps (passes over the data,
+ * iterations), so that one source can run both ways: {@link runSteps} to the end synchronously,
+ * or {@link runStepsYielding} with a turn of the event loop between steps, so that Ctrl-C is heard
+ * while it runs (a second Ctrl-C then quits at once instead of waiting for the whole computation).
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs `steps` to the end on this turn; returns its result. */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/** Runs `steps` to the end with a turn of the event loop between steps; returns its result. */
+export async function runStepsYielding<T>(steps: Steps<T>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+    await yieldToEventLoop();
+  }
+}

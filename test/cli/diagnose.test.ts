@@ -108,7 +108,7 @@ describe('SIGINT', () => {
     if (!done) process.emit('SIGINT');
     const run = await running;
     expect(run.code).toBe(130);
-    expect(run.stderr).toMatch(/^dpocheck diagnose: interrupted; kept the statistics/);
+    expect(run.stderr).toMatch(/^dpocheck diagnose: Ctrl-C: finishing the stage in flight \(Ctrl-C again quits at once\)\ndpocheck diagnose: interrupted; kept the statistics/);
     const doc = JSON.parse(run.stdout);
     expect(doc.interrupted).toBe(true);
     expect(doc.estimates.v).toBeGreaterThan(0);

@@ -16,7 +16,8 @@ import type { PreferenceSet } from '../../data/dataset.ts';
 import { createStream } from '../../data/rng.ts';
 import type { ClusterAssignment } from './clusters.ts';
 import { CovarianceProduct } from './covarianceProduct.ts';
-import { lanczosTop, type LanczosResult } from './lanczos.ts';
+import { lanczosSteps, type LanczosResult } from './lanczos.ts';
+import { runSteps, type Steps } from '../interrupt.ts';
 
 /**
  * Bootstrap groups per cluster. Ours: a group-level bootstrap estimates a cluster's variance with
@@ -86,6 +87,14 @@ export interface ClusterStatistics {
  * @param workers worker threads for the Lanczos products (covarianceProduct.ts; results identical for every number).
  */
 export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignment, seed: number, workers = 0): ClusterStatistics {
+  return runSteps(clusterStatisticsSteps(set, clusters, seed, workers));
+}
+
+/**
+ * {@link clusterStatistics} as steps (interrupt.ts `Steps`): it yields after each pass over the
+ * data and each Lanczos product, so `diagnose` can hear Ctrl-C while it runs.
+ */
+export function* clusterStatisticsSteps(set: PreferenceSet, clusters: ClusterAssignment, seed: number, workers = 0): Steps<ClusterStatistics> {
   const { n: N, d } = set;
   // The statistics and their worker read float64 rows: a float32 file is widened once here (the
   // values are exact in float64; the cost is one float64 copy of the features).
@@ -153,6 +162,8 @@ export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignmen
     gOffCluster[g] = off;
   }
 
+  yield;
+
   // --- pass 2: residual norms around the cluster means --------------------------------------------
   const residualSq = new Float64Array(N);
   const within = new Float64Array(C);
@@ -182,6 +193,8 @@ export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignmen
   // Σ_{i∈g} ‖x_i - m_g‖² = Σ_{i∈g} ‖x_i - μ̂_a‖² - n_g ‖m_g - μ̂_a‖².
   for (let g = 0; g < Gt; g++) gWithin[g] = Math.max(0, gWithin[g] - gN[g] * gOffCluster[g]);
 
+  yield;
+
   // --- Lanczos on the pooled within-cluster covariance Σ̂ = Σ_i ε_i ε_iᵀ / (N - 2K) --------------
   const dof = Math.max(1, N - C);
   const muDot = new Float64Array(C);
@@ -193,13 +206,16 @@ export function clusterStatistics(set: PreferenceSet, clusters: ClusterAssignmen
     const w = z.normal(), row = i * d, mu = cl[i] * d;
     for (let k = 0; k < d; k++) start[k] += w * (X[row + k] - means[mu + k]);
   }
+  yield;
   const product = new CovarianceProduct(X, N, d, cl, means, C, dof, workers);
   let spectrum: LanczosResult;
   try {
-    spectrum = lanczosTop((v, out) => product.apply(v, out), d, start, Math.min(LANCZOS_STEPS, dof));
+    spectrum = yield* lanczosSteps((v, out) => product.apply(v, out), d, start, Math.min(LANCZOS_STEPS, dof));
   } finally {
-    product.dispose();
+    product.dispose(); // also when the steps are abandoned (Generator.return)
   }
+
+  yield;
 
   // --- pass 3: spread along the top direction ------------------------------------------------------
   const u = spectrum.topVector;

@@ -11,7 +11,8 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 import { identifyClusters, type ClusterAssignment, type ConceptSource } from './clusters.ts';
-import { clusterStatistics } from './clusterStatistics.ts';
+import { clusterStatisticsSteps } from './clusterStatistics.ts';
+import { runStepsYielding } from '../interrupt.ts';
 import { measuredConditions, measuredDepartures, type MeasuredCondition, type MeasuredDeparture } from './conditions.ts';
 import { embeddingCosines, type CosineReport } from './cosines.ts';
 import { BOOTSTRAP_REPLICATES, diagnoseEstimates, type DiagnoseEstimates } from './estimates.ts';
@@ -104,7 +105,9 @@ export async function diagnose(dataset: Dataset, opts: DiagnoseOptions): Promise
     lap = now;
   };
   phase('concepts');
-  const st = clusterStatistics(train, clusters, opts.seed, opts.workers);
+  // With turns of the event loop between passes, so that Ctrl-C is heard: the first one lets the
+  // statistics finish and skips the training, a second one quits at once (interrupt.ts).
+  const st = await runStepsYielding(clusterStatisticsSteps(train, clusters, opts.seed, opts.workers));
   phase('passes and Lanczos');
   const e = diagnoseEstimates(st, opts.seed, opts.replicates ?? BOOTSTRAP_REPLICATES);
   phase('estimates and bootstrap');

@@ -4,6 +4,7 @@
  * covariance is read without forming it: each step costs one product (for a sample covariance,
  * two passes over the N×d data) and the memory is `steps` vectors of length d.
  */
+import { runSteps, type Steps } from '../interrupt.ts';
 
 /** Result of {@link lanczosTop}. */
 export interface LanczosResult {
@@ -71,6 +72,11 @@ function diagNorm(A: Float64Array, m: number): number {
  * @example lanczosTop((x, out) => out.set(x.map((v, i) => v * (i + 1))), 3, start, 3).values[0] // 3
  */
 export function lanczosTop(apply: (x: Float64Array, out: Float64Array) => void, dim: number, start: Float64Array, steps: number): LanczosResult {
+  return runSteps(lanczosSteps(apply, dim, start, steps));
+}
+
+/** {@link lanczosTop} as steps (interrupt.ts `Steps`): it yields after each product with the operator. */
+export function* lanczosSteps(apply: (x: Float64Array, out: Float64Array) => void, dim: number, start: Float64Array, steps: number): Steps<LanczosResult> {
   const m = Math.max(1, Math.min(steps, dim));
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
@@ -88,6 +94,7 @@ export function lanczosTop(apply: (x: Float64Array, out: Float64Array) => void, 
   for (let j = 0; j < m; j++) {
     basis.push(q);
     apply(q, w);
+    yield;
     const a = dot(w, q);
     alpha.push(a);
     // Full reorthogonalisation (twice is enough): keeps the Ritz values free of ghost copies.

@@ -100,9 +100,9 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     .action(async (flags: DiagnoseFlags) => {
       const plan = planDiagnose(flags);
       const dataset = loadDataset(plan.data);
-      // Ctrl-C during training keeps the statistics and whatever training stage finished (exit
-      // 130); a second Ctrl-C quits at once.
-      const stop = catchInterrupt();
+      // Ctrl-C keeps the statistics and whatever training stage finished (exit 130): during the
+      // statistics they finish and the training is skipped. A second Ctrl-C quits at once.
+      const stop = catchInterrupt({ onFirst: () => ctx.io.err('dpocheck diagnose: Ctrl-C: finishing the stage in flight (Ctrl-C again quits at once)\n') });
       let report;
       try {
         report = await diagnose(dataset, {

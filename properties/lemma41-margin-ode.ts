@@ -76,7 +76,12 @@ export const lemma41MarginOde = defineClaim<MarginOdeInput>({
     const rows = activeRows(data);
     const deltaW = Float64Array.from(state.slice(0, rows.tokens.length * d));
     const backend = new ReferenceBackend({ data, rows });
-    const { margins, velocity } = flowMarginVelocity(backend, deltaW, { loss, beta }, tau);
+    let margins: Float64Array, velocity: Float64Array;
+    try {
+      ({ margins, velocity } = flowMarginVelocity(backend, deltaW, { loss, beta }, tau));
+    } finally {
+      backend.dispose();
+    }
     const lemma = marginVelocityFromKernel(marginKernel(data), margins, { beta, tau, loss });
     let worst = -Infinity, observed = 0, bound = 0;
     for (let j = 0; j < n; j++) {

@@ -75,7 +75,12 @@ export const lemma41Normaliser = defineClaim<NormaliserInput>({
     const restricted = new Float64Array(rows.tokens.length * d);
     rows.tokens.forEach((tok, u) => restricted.set(dW.slice(tok * d, tok * d + d), u * d));
     const out = new Float64Array(1);
-    new ReferenceBackend({ data, rows }).margins(restricted, beta, out);
+    const backend = new ReferenceBackend({ data, rows });
+    try {
+      backend.margins(restricted, beta, out);
+    } finally {
+      backend.dispose();
+    }
     const scale = Math.max(...z0.map(Math.abs), ...z.map(Math.abs)) + 1;
     const tol = NORMALISER_ULPS * (d + V) * Number.EPSILON * beta * scale;
     const diff = Math.abs(full - out[0]!);

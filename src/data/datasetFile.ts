@@ -342,7 +342,8 @@ export function loadDataset(path: string): Dataset {
   const format = formatOf(path);
   if (format === undefined) fail(path, 'unknown dataset extension (expected .npz or .json)');
   // An .npz is read by offset, each array once into its final typed array (never the whole file).
-  if (format === 'npz') return assembleNpz(readNpzFile(path, DATASET_ARRAY_NAMES), path);
+  // The training features in WebAssembly memory, where the simulator's kernel reads them in place.
+  if (format === 'npz') return assembleNpz(readNpzFile(path, DATASET_ARRAY_NAMES, path, ['features']), path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

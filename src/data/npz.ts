@@ -18,7 +18,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { workerModule } from './workerUrl.ts';
-import { allocateShared } from './sharedMemory.ts';
+import { allocateShared, IN_PLACE_MIN_BYTES } from './sharedMemory.ts';
 import type { InflateJob } from './inflateWorker.ts';
 import { InvalidInputError } from '../theory/errors.ts';
 
@@ -597,9 +597,11 @@ function readStoredHeader(src: ByteSource, start: number, entry: ZipEntry, where
  * the array then views without a copy when numpy's 64-byte header padding aligns it. Integer
  * and Fortran-order members (small, or rare) go through {@link parseNpy}'s widening path.
  */
-function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'keep' | 'widen'): NpyArray<NpyValues> {
+function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'keep' | 'widen', wasm: boolean): NpyArray<NpyValues> {
   const here = `${where}[${entry.name}]`;
   const named = `${where}[${entry.name.slice(0, -'.npy'.length)}]`;
+  // A shared WebAssembly memory for the arrays the simulator's kernel reads, a plain shared buffer otherwise.
+  const allocate = (bytes: number): SharedArrayBuffer => (wasm && bytes >= IN_PLACE_MIN_BYTES ? allocateShared(bytes, named) : new SharedArrayBuffer(bytes));
   const start = checkLocalHeader(src, entry, where);
   let member: Uint8Array;
   if (entry.method === 0) {
@@ -607,7 +609,7 @@ function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'k
     const parsed = readStoredHeader(src, start, entry, named);
     if (parsed !== undefined && parsed.header.kind === 'f' && !parsed.header.fortranOrder && LITTLE_ENDIAN_HOST && (parsed.header.size === 8 || float32 === 'keep')) {
       const { header, bytes } = parsed;
-      const values = header.size === 8 ? new Float64Array(allocateShared(header.count * 8, named), 0, header.count) : new Float32Array(allocateShared(header.count * 4, named), 0, header.count);
+      const values = header.size === 8 ? new Float64Array(allocate(header.count * 8), 0, header.count) : new Float32Array(allocate(header.count * 4), 0, header.count);
       const raw = new Uint8Array(values.buffer, 0, values.byteLength);
       try {
         src.readInto(start + header.dataStart, raw);
@@ -623,7 +625,7 @@ function readMember(src: ByteSource, entry: ZipEntry, where: string, float32: 'k
     member = src.read(start, entry.size);
   } else if (entry.method === 8 && src.path !== undefined && entry.size >= workerInflateMinBytes) {
     // CRC-checked by the worker as it inflates.
-    return decodeNpy(inflateInWorker(src.path, start, entry, here), named, float32, true);
+    return decodeNpy(inflateInWorker(src.path, start, entry, here, allocate), named, float32, true);
   } else if (entry.method === 8) {
     const raw = src.read(start, entry.compSize);
     try {
@@ -665,8 +667,8 @@ const WORKER_STALL_MS = 30_000;
  * `Atomics.wait`: the compressed bytes are never held whole, and the data needs no second copy
  * (the array views it, and the reference backend's workers use it in place).
  */
-function inflateInWorker(path: string, start: number, entry: ZipEntry, here: string): Uint8Array {
-  const out = allocateShared(entry.size, here);
+function inflateInWorker(path: string, start: number, entry: ZipEntry, here: string, allocate: (bytes: number) => SharedArrayBuffer): Uint8Array {
+  const out = allocate(entry.size);
   const statusBuffer = new SharedArrayBuffer(24);
   const status = new Int32Array(statusBuffer, 0, 4);
   const { port1, port2 } = new MessageChannel();
@@ -700,7 +702,7 @@ function inflateInWorker(path: string, start: number, entry: ZipEntry, here: str
 }
 
 /** Reads the wanted members of an archive from any byte source (see {@link readNpz}). */
-function readNpzSource(src: ByteSource, where: string, wanted: readonly string[], float32: 'keep' | 'widen'): Map<string, NpyArray<NpyValues>> {
+function readNpzSource(src: ByteSource, where: string, wanted: readonly string[], float32: 'keep' | 'widen', wasm: readonly string[] = []): Map<string, NpyArray<NpyValues>> {
   const out = new Map<string, NpyArray<NpyValues>>();
   const entries = listZip(src, where);
   // Check every member's local header against the central directory, even members we skip: a
@@ -710,7 +712,7 @@ function readNpzSource(src: ByteSource, where: string, wanted: readonly string[]
     if (!entry.name.endsWith('.npy')) continue;
     const key = entry.name.slice(0, -'.npy'.length);
     if (!wanted.includes(key)) continue;
-    out.set(key, readMember(src, entry, where, float32));
+    out.set(key, readMember(src, entry, where, float32, wasm.includes(key)));
   }
   return out;
 }
@@ -741,10 +743,13 @@ export function readNpzBytes(bytes: Uint8Array, where: string, wanted: readonly 
  * array (see {@link readMember}); `<f8` members become Float64Array, `<f4` members stay
  * Float32Array (half the memory; widening float32 -> float64 is exact wherever the values are
  * used), integer members are widened to Float64Array. Same checks and messages as {@link readNpz}.
+ * Float members named in `wasm` of 16 MiB and more are placed in a shared WebAssembly memory of
+ * their own (sharedMemory.ts: the simulator's kernel reads them in place), other members in plain
+ * shared buffers.
  * @throws InvalidInputError when the file cannot be read or on any corruption.
  * @example const arrays = readNpzFile('embeddings.npz', ['features']);
  */
-export function readNpzFile(path: string, wanted: readonly string[], where = path): Map<string, NpyArray<NpyValues>> {
+export function readNpzFile(path: string, wanted: readonly string[], where = path, wasm: readonly string[] = []): Map<string, NpyArray<NpyValues>> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -758,7 +763,7 @@ export function readNpzFile(path: string, wanted: readonly string[], where = pat
     } catch (e) {
       return fail(where, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    return readNpzSource(fileSource(fd, size, where, path), where, wanted, 'keep');
+    return readNpzSource(fileSource(fd, size, where, path), where, wanted, 'keep', wasm);
   } finally {
     closeSync(fd);
   }

@@ -16,7 +16,7 @@ import type { Dataset, PreferenceSet } from './dataset.ts';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import { conceptVectors, sharedComponent } from './concepts.ts';
 import { createStream } from './rng.ts';
-import { sharedFloat64 } from './sharedMemory.ts';
+import { IN_PLACE_MIN_BYTES, sharedFloat64 } from './sharedMemory.ts';
 import type { RandomStream } from './rng.ts';
 
 /**
@@ -161,12 +161,17 @@ function addMean(out: Float64Array, off: number, mean: SparseMean): void {
   for (let t = 0; t < index.length; t++) out[off + index[t]] += value[t];
 }
 
-function allocateFeatures(n: number, d: number, what: string): Float64Array {
+/**
+ * Large training features go into a shared WebAssembly memory, which the simulator's kernel reads
+ * in place (sharedMemory.ts, {@link IN_PLACE_MIN_BYTES}); small ones and test features (`shared`
+ * false, only the metrics read them) stay plain arrays, since every WebAssembly memory reserves
+ * address space of its own.
+ */
+function allocateFeatures(n: number, d: number, what: string, shared: boolean): Float64Array {
   if (n * d > MAX_FEATURE_ENTRIES) {
     throw new InvalidInputError(what, `n*d = ${n * d} exceeds the sampler's limit of ${MAX_FEATURE_ENTRIES} entries`);
   }
-  // In a shared WebAssembly memory, which the simulator's kernel reads in place (sharedMemory.ts).
-  return sharedFloat64(n * d, what);
+  return shared && 8 * n * d >= IN_PLACE_MIN_BYTES ? sharedFloat64(n * d, what) : new Float64Array(n * d);
 }
 
 function vocabOf(pairs: ReadonlyArray<readonly [number, number]>): number {
@@ -211,7 +216,7 @@ export function sampleDataset(config: ClusterConfig, opts: { testSize?: number }
   const means = clusterMeans(cfg);
   const pairs = tokenPairs(cfg);
   const fill = noiseFiller(cfg.departures.noise, cfg.v, d);
-  const features = allocateFeatures(n, d, 'train');
+  const features = allocateFeatures(n, d, 'train', true);
   const chosen = new Int32Array(n);
   const rejected = new Int32Array(n);
   const cluster = new Int32Array(n);
@@ -268,7 +273,7 @@ export function sampleTestSet(config: ClusterConfig, m: number, seedLabel: strin
   const fill = noiseFiller(cfg.departures.noise, cfg.v, d);
   const pick = createStream(cfg.seed, `${seedLabel}/clusters`);
   const stream = createStream(cfg.seed, `${seedLabel}/features`);
-  const features = allocateFeatures(m, d, 'testSize');
+  const features = allocateFeatures(m, d, 'testSize', false);
   const chosen = new Int32Array(m);
   const rejected = new Int32Array(m);
   const cluster = new Int32Array(m);

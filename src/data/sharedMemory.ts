@@ -10,7 +10,10 @@
  * simulator copies them once into a memory of its own.
  *
  * wasm32 memories hold at most 4 GiB ({@link SHARED_MEMORY_MAX_BYTES}); a larger array is refused
- * with an input error that names what was being read.
+ * with an input error that names what was being read. V8 reserves about 10 GB of address space
+ * (not memory) per WebAssembly memory, so only large arrays that the kernel reads (training
+ * features of {@link IN_PLACE_MIN_BYTES} and more) get one; smaller ones stay plain arrays and
+ * are copied into the simulator's pooled memories.
  */
 import { InvalidInputError } from '../theory/errors.ts';
 import { wasm, type WasmMemory } from './wasm.ts';
@@ -20,6 +23,13 @@ export const WASM_PAGE_BYTES = 65536;
 /** The most pages a wasm32 memory can have (4 GiB); every memory here may grow to it. */
 export const SHARED_MEMORY_MAX_PAGES = 65536;
 export const SHARED_MEMORY_MAX_BYTES = SHARED_MEMORY_MAX_PAGES * WASM_PAGE_BYTES;
+
+/**
+ * Arrays of at least this many bytes that the kernel will read are given a shared memory of their
+ * own (read in place, never copied); smaller ones are cheaper to copy into the simulator's pooled
+ * memories than to hold a memory each (every memory reserves about 10 GB of address space).
+ */
+export const IN_PLACE_MIN_BYTES = 16 * 2 ** 20;
 
 /** The memory behind each buffer handed out (a grown memory has a new buffer; old ones stay valid and mapped). */
 const memories = new WeakMap<ArrayBufferLike, WasmMemory>();
@@ -41,7 +51,9 @@ export function newSharedMemory(byteLength: number, what: string): WasmMemory {
   try {
     memory = new wasm.Memory({ initial: pagesFor(byteLength), maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
   } catch (e) {
-    throw new InvalidInputError(what, `cannot allocate ${byteLength} bytes (${e instanceof Error ? e.message : String(e)})`);
+    // V8 reserves about 10 GB of address space (not memory) for every WebAssembly memory, so a
+    // virtual-memory limit (`ulimit -v`) is the usual cause.
+    throw new InvalidInputError(what, `cannot allocate a WebAssembly memory of ${byteLength} bytes (${e instanceof Error ? e.message : String(e)}); each one reserves about 10 GB of address space, so check \`ulimit -v\``);
   }
   memories.set(memory.buffer, memory);
   return memory;

@@ -5,7 +5,8 @@
  * make them) and copied once into a new one otherwise, and a region of the same memory for the
  * backend's own buffers (ΔW, margins, block partials, row indices, scratch).
  *
- * Several backends may work over one dataset at once, so each takes its own region; a disposed
+ * Copies go into memories kept in a pool for the next backend (see `pool`). Several backends may
+ * work over one dataset at once, so each takes its own region; a disposed
  * backend's region is reused by the next backend that fits in it, so creating backend after
  * backend over one dataset (verify, law and explore do) does not grow the memory without bound.
  * Regions are only taken and returned on the thread that made the memory; worker threads get the
@@ -23,6 +24,49 @@ const regionsOf = new WeakMap<WasmMemory, Region[]>();
 
 /** Buffers start 16-byte aligned (one v128). */
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** A memory of the pool below: the whole memory belongs to one backend while `inUse`. */
+interface Pooled { readonly memory: WasmMemory; inUse: boolean }
+
+/**
+ * Memories that hold copies of features (arrays that do not live in a shared memory of their
+ * own: small sampled sets, users' arrays), reused from backend to backend. V8 reserves about 10 GB
+ * of address space for every WebAssembly memory, so a new memory per simulation would leave
+ * reuse to the garbage collector and fail under a virtual-memory limit; with the pool the number
+ * of memories is the number of backends alive at once. Memories grown past
+ * {@link POOL_KEEP_BYTES} are not kept (their pages would stay committed).
+ */
+const pool: Pooled[] = [];
+const POOL_KEEP_BYTES = 256 * 2 ** 20;
+
+/** A pooled memory of at least `bytes`, marked in use (grown, or new, when none free fits). */
+function takePooled(bytes: number): Pooled {
+  const free = pool.filter((p) => !p.inUse).sort((a, b) => b.memory.buffer.byteLength - a.memory.buffer.byteLength)[0];
+  if (free !== undefined) {
+    const have = free.memory.buffer.byteLength / WASM_PAGE_BYTES;
+    if (have * WASM_PAGE_BYTES < bytes) {
+      try {
+        free.memory.grow(pagesFor(bytes) - have);
+      } catch {
+        throw new InvalidInputError('features', `the features and the simulator's buffers (${bytes} bytes) need more than the 4 GiB a WebAssembly memory can hold`);
+      }
+    }
+    free.inUse = true;
+    return free;
+  }
+  const made: Pooled = { memory: newSharedMemory(bytes, 'features'), inUse: true };
+  pool.push(made);
+  return made;
+}
+
+function returnPooled(p: Pooled): void {
+  if (!p.inUse) return;
+  p.inUse = false;
+  if (p.memory.buffer.byteLength > POOL_KEEP_BYTES) pool.splice(pool.indexOf(p), 1);
+}
+
+/** A backend dropped without `dispose()` returns its pooled memory when it is collected. */
+const unreleased = new FinalizationRegistry<Pooled>(returnPooled);
 
 /** A region of at least `bytes` in `memory`: a free one that fits, else new pages grown at the end. */
 function takeRegion(memory: WasmMemory, bytes: number): Region {
@@ -56,6 +100,7 @@ export class KernelMemory<Name extends string> {
   /** Byte offset of each buffer. */
   readonly at: Readonly<Record<Name, number>>;
   private readonly region: Region | null;
+  private readonly pooled: Pooled | null;
 
   /** Lays out buffers of the given byte sizes next to `features`. */
   constructor(features: FeatureMatrix, sizes: Readonly<Record<Name, number>>) {
@@ -68,10 +113,13 @@ export class KernelMemory<Name extends string> {
       this.features = features.byteOffset;
       this.copied = false;
       this.region = takeRegion(home, total);
+      this.pooled = null;
       start = this.region.start;
     } else {
       start = align16(features.byteLength);
-      this.memory = newSharedMemory(start + total, 'features');
+      this.pooled = takePooled(start + total);
+      unreleased.register(this, this.pooled, this);
+      this.memory = this.pooled.memory;
       this.features = 0;
       this.copied = true;
       this.region = null;
@@ -98,8 +146,12 @@ export class KernelMemory<Name extends string> {
     return new Uint8Array(this.memory.buffer, this.at[name], length);
   }
 
-  /** Returns the region for reuse (the buffers must no longer be used). */
+  /** Returns the region, or the pooled memory, for reuse (the buffers must no longer be used). */
   release(): void {
     if (this.region !== null) this.region.inUse = false;
+    if (this.pooled !== null) {
+      unreleased.unregister(this);
+      returnPooled(this.pooled);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateShared, sharedFloat64, sharedMemoryOf, newSharedMemory, SHARED_MEMORY_MAX_BYTES, WASM_PAGE_BYTES } from '../../src/data/sharedMemory.ts';
+import { allocateShared, IN_PLACE_MIN_BYTES, sharedFloat64, sharedMemoryOf, newSharedMemory, SHARED_MEMORY_MAX_BYTES, WASM_PAGE_BYTES } from '../../src/data/sharedMemory.ts';
 import { InvalidInputError } from '../../src/theory/errors.ts';
 import { ClusterConfigSchema } from '../../src/data/config.ts';
 import { sampleDataset } from '../../src/data/sampler.ts';
@@ -31,8 +31,13 @@ describe('shared WebAssembly memory for features', () => {
     expect(() => newSharedMemory(SHARED_MEMORY_MAX_BYTES + 1, 'features')).toThrow(/features.*4 GiB/);
   });
 
-  it('is where the sampler puts its features', () => {
-    const ds = sampleDataset(ClusterConfigSchema.parse({ K: 2, Q: 3, d: 4, v: 0.01, lb: 0.5, seed: 1 }));
-    expect(sharedMemoryOf(ds.train.features.buffer)).toBeDefined();
+  it('is where the sampler puts large training features (small ones and test sets stay plain arrays)', () => {
+    const small = sampleDataset(ClusterConfigSchema.parse({ K: 2, Q: 3, d: 4, v: 0.01, lb: 0.5, seed: 1 }), { testSize: 10 });
+    expect(sharedMemoryOf(small.train.features.buffer)).toBeUndefined();
+    // N·d·8 = 2·1·512·2048·8 bytes = 16 MiB: the threshold.
+    const large = sampleDataset(ClusterConfigSchema.parse({ K: 1, Q: 512, d: 2048, v: 0.01, lb: 0.5, seed: 1 }), { testSize: 10 });
+    expect(large.train.features.byteLength).toBe(IN_PLACE_MIN_BYTES);
+    expect(sharedMemoryOf(large.train.features.buffer)).toBeDefined();
+    expect(sharedMemoryOf(large.test!.features.buffer)).toBeUndefined();
   });
 });

@@ -32,8 +32,12 @@ describe('the kernel memory of a backend', () => {
 
   it('gives a disposed backend\'s region to the next one, so backend after backend does not grow the memory', async () => {
     const ds = sampleDataset(ClusterConfigSchema.parse({ K: 2, Q: 20, d: 8, v: 0.01, lb: 0.5, seed: 3 }));
-    const problem = { data: ds.train, rows: activeRows(ds.train) };
-    const memory = sharedMemoryOf(ds.train.features.buffer)!;
+    // Features in a shared memory of their own, as loadDataset and the sampler give large ones.
+    const features = sharedFloat64(ds.train.features.length, 'features');
+    features.set(ds.train.features);
+    const data = { ...ds.train, features };
+    const problem = { data, rows: activeRows(data) };
+    const memory = sharedMemoryOf(features.buffer)!;
     (await createReferenceBackend(problem, { workers: 0 })).dispose();
     const size = memory.buffer.byteLength;
     for (let i = 0; i < 20; i++) (await createReferenceBackend(problem, { workers: 0 })).dispose();
@@ -47,5 +51,29 @@ describe('the kernel memory of a backend', () => {
     b.dispose();
     for (let i = 0; i < 5; i++) (await createReferenceBackend(problem, { workers: 0 })).dispose();
     expect(memory.buffer.byteLength).toBe(two);
+  });
+
+  it('keeps the memories of copies in a pool: one memory serves backend after backend over plain arrays', async () => {
+    const ds = sampleDataset(ClusterConfigSchema.parse({ K: 2, Q: 20, d: 8, v: 0.01, lb: 0.5, seed: 4 }));
+    const problem = { data: ds.train, rows: activeRows(ds.train) };
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 10; i++) {
+      const mem = new KernelMemory<'a'>(ds.train.features, { a: 64 });
+      expect(mem.copied).toBe(true);
+      seen.add(mem.memory);
+      mem.release();
+    }
+    expect(seen.size).toBe(1);
+    // Two alive at once take two memories; a simulation in between reuses one of them.
+    const a = new KernelMemory<'a'>(ds.train.features, { a: 64 });
+    const b = new KernelMemory<'a'>(ds.train.features, { a: 64 });
+    expect(a.memory).not.toBe(b.memory);
+    a.release();
+    const be = await createReferenceBackend(problem, { workers: 0 });
+    be.dispose();
+    b.release();
+    const c = new KernelMemory<'a'>(ds.train.features, { a: 64 });
+    expect([a.memory, b.memory]).toContain(c.memory);
+    c.release();
   });
 });

@@ -62,8 +62,12 @@ async function makeData(s: Size): Promise<Dataset> {
   const { sampleDataset } = await import('../src/data/sampler.ts');
   const config = ClusterConfigSchema.parse({ K: s.K, Q: s.Q, d: s.d, v: 1 / (32 * Math.sqrt(s.Q)), lb: 0.5, beta: BETA, tau: TAU, seed: 1 });
   const ds = sampleDataset(config);
-  // The sampler allocates the features in a shared WebAssembly memory, as `loadDataset` does.
-  return { train: ds.train, vocab: ds.vocab };
+  // Features in a shared WebAssembly memory, as `loadDataset` and the sampler give large ones
+  // (smaller ones would be copied into the backend's memory; the stream columns read them in place).
+  if (sharedMemoryOf(ds.train.features.buffer) !== undefined) return { train: ds.train, vocab: ds.vocab };
+  const features = new Float64Array(allocateShared(8 * ds.train.features.length, 'features'), 0, ds.train.features.length);
+  features.set(ds.train.features);
+  return { train: { ...ds.train, features }, vocab: ds.vocab };
 }
 
 function best(f: () => void): number {

@@ -199,6 +199,26 @@ describe('fits', () => {
     const [again] = fitQmin(points, (K) => 3 * K, 2, [16], 100);
     expect(again!.censoredConsistent).toBe(false); // predicts 48 <= 100
   });
+  it('take censored K into the likelihood: free where the curve predicts far above Q_max, a cost and a pull where it predicts below', () => {
+    const points = Ks.slice(0, 4).map((K) => ({ K, low: (3 * K) / r, high: 3 * K * r }));
+    const linear = (fits: ReturnType<typeof fitQmin>) => fits.find((f) => f.form === 'qmin-linear')!;
+    const plain = linear(fitQmin(points, (K) => 3 * K, 2, [], 100));
+    // K = 64: the line predicts 192, far above Q_max = 100 -> Φ(z) ≈ 1, nothing changes.
+    const far = linear(fitQmin(points, (K) => 3 * K, 2, [64], 100));
+    expect(far.censoredInFit).toEqual([64]);
+    expect(far.n).toBe(5);
+    expect(far.params['b']!.value).toBeCloseTo(plain.params['b']!.value, 2);
+    expect(far.aic!).toBeCloseTo(plain.aic!, 2);
+    // K = 16: the line predicts 48 < Q_max = 100 although none was found up to 100: the fit
+    // steepens towards it and its -2 ln L grows.
+    const below = linear(fitQmin(points, (K) => 3 * K, 2, [16], 100));
+    expect(below.params['b']!.value).toBeGreaterThan(plain.params['b']!.value + 0.5);
+    expect(below.aic!).toBeGreaterThan(plain.aic! + 1);
+    // The log shape, which predicts even less at K = 16, pays more than the line.
+    const log = fitQmin(points, (K) => 3 * K, 2, [16], 100).find((f) => f.form === 'qmin-log')!;
+    const logPlain = fitQmin(points, (K) => 3 * K, 2, [], 100).find((f) => f.form === 'qmin-log')!;
+    expect(log.aic! - logPlain.aic!).toBeGreaterThan(below.aic! - plain.aic!);
+  });
   it('recover v of Φ(−1/(v√K)) and the line', () => {
     const errs = [1, 2, 4, 8].map((K) => predictedError({ kind: 'shared-pair' }, K, 1e9, { kind: 'absolute', v: 0.3 }, 1).error);
     const [law] = fitErrorVsK([1, 2, 4, 8], errs, (K) => K);

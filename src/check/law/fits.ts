@@ -6,13 +6,16 @@
  *   so each point is taken at the interval's geometric midpoint with a known log-scale standard
  *   deviation ln(high/low)/√12 (uniform in log over the interval); the fit is weighted least
  *   squares on ln Q, AIC = χ² + 2k (known variances), AICc adds 2k(k+1)/(n−k−1), and parameter
- *   intervals are ±1.96 standard errors from the weighted Jacobian. Censored points ("none up
- *   to Q_max") are not fitted; each fit says whether it predicts more than Q_max there.
+ *   intervals are ±1.96 standard errors from the weighted Jacobian. A censored point ("none up
+ *   to Q_max": Q̂_min > Q_max) enters the same likelihood as a Tobit term, the probability
+ *   Φ((ln f(K) − ln Q_max)/σ) that the curve's Q̂_min lies above Q_max (σ from the grid step at
+ *   Q_max), so χ² becomes −2 ln L up to constants and a curve that predicts a Q̂_min below Q_max
+ *   where none was found pays for it; each fit also says whether it predicts more than Q_max there.
  * - Test error against K at fixed Q (and the paper's tables, THEORY §7): THEORY §9's
  *   one-parameter law Φ(−1/(v √h(K))) against the straight line a + b K, by ordinary least
  *   squares on the error; R², adjusted R², and Gaussian AIC = n ln(RSS/n) + 2(k+1).
  */
-import { normalTail } from '../../theory/normalTail.ts';
+import { lnNormalTail, normalTail } from '../../theory/normalTail.ts';
 import { InvalidInputError } from '../../theory/errors.ts';
 
 /** A fitted parameter with its approximate 95% interval (null when the fit has no spare points). */
@@ -84,33 +87,35 @@ function inverse(A: number[][]): number[][] | null {
  * Jacobian. Returns θ and the covariance (JᵀWJ)⁻¹ (null if singular).
  */
 export function weightedLeastSquares(model: Model, x: readonly number[], y: readonly number[], sigma: readonly number[], theta0: readonly number[]): { theta: number[]; cov: number[][] | null; chi2: number } {
-  const n = x.length;
+  return leastSquares((th) => x.map((xi, i) => (y[i]! - model(xi, th)) / sigma[i]!), theta0);
+}
+
+/**
+ * Minimises Σ r_i(θ)² by Levenberg–Marquardt with a numeric Jacobian of the residuals. Returns θ,
+ * the covariance (JᵀJ)⁻¹ (null if singular) and the minimum. A non-finite residual counts as ∞.
+ */
+export function leastSquares(residuals: (theta: readonly number[]) => number[], theta0: readonly number[]): { theta: number[]; cov: number[][] | null; chi2: number } {
   const k = theta0.length;
   let theta = [...theta0];
-  const chi2 = (th: readonly number[]): number => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const r = (y[i]! - model(x[i]!, th)) / sigma[i]!;
-      s += Number.isFinite(r) ? r * r : Infinity;
-    }
-    return s;
+  const chi2 = (th: readonly number[]): number => residuals(th).reduce((s, r) => s + (Number.isFinite(r) ? r * r : Infinity), 0);
+  const jacobian = (th: readonly number[]): number[][] => {
+    const columns = th.map((t, j) => {
+      const h = 1e-6 * Math.max(1, Math.abs(t));
+      const up = [...th];
+      const dn = [...th];
+      up[j] = t + h;
+      dn[j] = t - h;
+      const ru = residuals(up), rd = residuals(dn);
+      // d r / d θ_j; the residuals are (y − f)/σ, so J is the model's derivative with the sign of f.
+      return ru.map((v, i) => -(v - rd[i]!) / (2 * h));
+    });
+    return columns[0]!.map((_, i) => columns.map((c) => c[i]!));
   };
-  const jacobian = (th: readonly number[]): number[][] =>
-    x.map((xi, i) =>
-      th.map((t, j) => {
-        const h = 1e-6 * Math.max(1, Math.abs(t));
-        const up = [...th];
-        const dn = [...th];
-        up[j] = t + h;
-        dn[j] = t - h;
-        return (model(xi, up) - model(xi, dn)) / (2 * h) / sigma[i]!;
-      }),
-    );
   let lambda = 1e-3;
   let current = chi2(theta);
   for (let it = 0; it < LM_ITERATIONS; it++) {
     const J = jacobian(theta);
-    const r = x.map((xi, i) => (y[i]! - model(xi, theta)) / sigma[i]!);
+    const r = residuals(theta);
     const A = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => J.reduce((s, row) => s + row[a]! * row[b]!, 0)));
     const g = Array.from({ length: k }, (_, a) => J.reduce((s, row, i) => s + row[a]! * r[i]!, 0));
     let improved = false;
@@ -179,9 +184,11 @@ interface QminForm {
 }
 
 /**
- * Fits Q̂_min(K) (found points only) against the four shapes. `predicted(K)` is THEORY §9's
- * Q̂_min (null where it predicts none: the theory form is then skipped). `qMax` is the grid's
- * largest Q, for the censoring check `censoredK`.
+ * Fits Q̂_min(K) against the four shapes: the found points by weighted least squares on ln Q and
+ * the censored K (`censoredK`, none found up to `qMax`) by their Tobit term (module comment).
+ * `predicted(K)` is THEORY §9's Q̂_min (null where it predicts none: the theory form is then
+ * skipped when that happens at a found point). `n` counts both kinds; R² and the residuals are
+ * those of the found points.
  */
 export function fitQmin(
   points: readonly QminPoint[],
@@ -189,7 +196,7 @@ export function fitQmin(
   gridRatio: number,
   censoredK: readonly number[],
   qMax: number,
-): Array<FitResult & { readonly censoredConsistent: boolean | null }> {
+): Array<FitResult & { readonly censoredConsistent: boolean | null; readonly censoredInFit: readonly number[] }> {
   if (points.length < 2) return [];
   const x = points.map((p) => p.K);
   const logs = points.map((p) => qminPointLog(p, gridRatio));
@@ -207,20 +214,31 @@ export function fitQmin(
     const pk = new Map(x.map((K, i) => [K, preds[i]!]));
     forms.unshift({ form: 'qmin-theory', formula: 'Q = a · Q̂_min from THEORY §9 (a = 1: the prediction itself)', names: ['a'], model: (K, [a]) => a! * (pk.get(K) ?? predicted(K) ?? NaN), start: [1] });
   }
-  const out: Array<FitResult & { censoredConsistent: boolean | null }> = [];
+  // Censored K (Q̂_min > Q_max): log-scale σ of one grid step, as for a found point there.
+  const sigmaCensored = Math.log(gridRatio) / Math.sqrt(12);
+  const lnQmax = Math.log(qMax);
+  const out: Array<FitResult & { censoredConsistent: boolean | null; censoredInFit: readonly number[] }> = [];
   for (const f of forms) {
     const k = f.names.length;
     if (points.length <= k - 1) continue;
     const lnModel: Model = (K, th) => Math.log(f.model(K, th));
-    const fit = weightedLeastSquares(lnModel, x, y, sigma, f.start);
+    // Tobit term: r² = −2 ln P(Q̂_min > Q_max) = −2 ln Φ(z), z = (ln f(K) − ln Q_max)/σ; a curve
+    // with no Q̂_min there (f ≤ 0 or not finite, e.g. THEORY §9 past its pole) predicts "none": r = 0.
+    const censoredResidual = (K: number, th: readonly number[]): number => {
+      const q = f.model(K, th);
+      if (!(Number.isFinite(q) && q > 0)) return 0;
+      return Math.sqrt(Math.max(0, -2 * lnNormalTail((lnQmax - Math.log(q)) / sigmaCensored)));
+    };
+    const fit = leastSquares((th) => [...x.map((K, i) => (y[i]! - lnModel(K, th)) / sigma[i]!), ...censoredK.map((K) => censoredResidual(K, th))], f.start);
     const fitted = x.map((K) => lnModel(K, fit.theta));
-    const dof = points.length - k;
+    const dof = points.length + censoredK.length - k;
     const params: Record<string, FitParam> = {};
     f.names.forEach((name, j) => {
       const se = fit.cov !== null && dof > 0 ? Math.sqrt(fit.cov[j]![j]!) : NaN;
       const value = fit.theta[j]!;
       params[name] = Number.isFinite(se) ? { value, low: value - Z975 * se, high: value + Z975 * se } : { value, low: null, high: null };
     });
+    const n = points.length + censoredK.length;
     const aic = Number.isFinite(fit.chi2) ? fit.chi2 + 2 * k : null;
     const r2 = rSquared(y, fitted);
     const censoredConsistent =
@@ -232,15 +250,16 @@ export function fitQmin(
       form: f.form,
       formula: f.formula,
       params,
-      n: points.length,
+      n,
       k,
       r2,
       adjustedR2: adjusted(r2, points.length, k),
       aic,
-      aicc: aiccOf(aic, points.length, k),
+      aicc: aiccOf(aic, n, k),
       residuals: y.map((v, i) => v - fitted[i]!),
       x,
       censoredConsistent,
+      censoredInFit: [...censoredK],
     });
   }
   return out;

@@ -71,7 +71,7 @@ export function lawHtml(r: LawResults, charts: Readonly<Record<string, string>>)
         r.fits.length === 0
           ? el('p', 'No fits (too few Q̂_min found, or too few complete K rows).')
           : [
-              el('p', 'Q̂_min fits: weighted least squares on ln Q̂. Error fits: the test error against K at a fixed Q. AIC = χ² + 2k (lower is better; a difference above ~2 matters); parameter intervals ±1.96 SE.'),
+              el('p', 'Q̂_min fits: weighted least squares on ln Q̂; a K with none found up to Q_max adds its Tobit term, the log-probability that the curve\'s Q̂_min lies above Q_max. Error fits: the test error against K at a fixed Q. AIC = χ² + 2k (lower is better; a difference above ~2 matters); parameter intervals ±1.96 SE.'),
               table(
                 ['tokens', 'noise', 'target', 'Q', 'form', 'parameters', 'R²', 'adj. R²', 'AIC', 'AICc'],
                 r.fits.map((f) => [

@@ -60,13 +60,13 @@ export function lawMarkdown(r: LawResults): string {
       '',
       '## Fits of Q̂_min(K)',
       '',
-      'Weighted least squares on ln Q̂ (each point at its interval\'s geometric midpoint, σ = ln(high/low)/√12); AIC = χ² + 2k (lower is better; a difference above ~2 matters); parameter intervals ±1.96 SE.',
+      'Weighted least squares on ln Q̂ (each point at its interval\'s geometric midpoint, σ = ln(high/low)/√12); a censored K (none up to Q_max) adds −2 ln Φ((ln f(K) − ln Q_max)/σ), the log-probability that the curve\'s Q̂_min lies above Q_max (Tobit); AIC = χ² + 2k (lower is better; a difference above ~2 matters); parameter intervals ±1.96 SE; R² over the found points.',
       '',
-      '| tokens | noise | form | parameters | R² (ln Q) | AIC | AICc | censored K consistent |',
-      '|---|---|---|---|---|---|---|---|',
+      '| tokens | noise | form | parameters | R² (ln Q) | AIC | AICc | censored K in the fit | censored K consistent |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
     for (const f of qfits) {
-      out.push(`| ${f.tokens} | ${f.noise} | ${f.formula} | ${Object.entries(f.params).map(([k, p]) => `${k} = ${param(p)}`).join('; ')} | ${fmt(f.r2)} | ${fmt(f.aic)} | ${fmt(f.aicc)} | ${f.censoredConsistent === null || f.censoredConsistent === undefined ? '—' : f.censoredConsistent ? 'yes' : 'no'} |`);
+      out.push(`| ${f.tokens} | ${f.noise} | ${f.formula} | ${Object.entries(f.params).map(([k, p]) => `${k} = ${param(p)}`).join('; ')} | ${fmt(f.r2)} | ${fmt(f.aic)} | ${fmt(f.aicc)} | ${f.censoredInFit?.length ? f.censoredInFit.join(', ') : '—'} | ${f.censoredConsistent === null || f.censoredConsistent === undefined ? '—' : f.censoredConsistent ? 'yes' : 'no'} |`);
     }
   }
   const efits = r.fits.filter((f) => f.target === 'error-vs-K');

@@ -20,6 +20,8 @@ export type LawFit = FitResult & {
   /** The Q of an error-vs-K fit. */
   readonly Q?: number;
   readonly censoredConsistent?: boolean | null;
+  /** K with no Q̂_min up to Q_max that entered the fit as Tobit terms (Q̂_min fits only). */
+  readonly censoredInFit?: readonly number[];
 };
 
 export interface LawResults {

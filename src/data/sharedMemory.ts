@@ -76,8 +76,3 @@ export function sharedFloat64(length: number, what: string): Float64Array {
 export function sharedMemoryOf(buffer: ArrayBufferLike): WasmMemory | undefined {
   return memories.get(buffer);
 }
-
-/** Records a memory grown elsewhere, so that arrays made on its new buffer are found too. */
-export function noteSharedMemory(memory: WasmMemory): void {
-  memories.set(memory.buffer, memory);
-}

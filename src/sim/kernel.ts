@@ -39,11 +39,12 @@ export type MarginsBlock = (
 
 export type RowScores = (features: number, d: number, start: number, end: number, wt: number, m: number, out: number) => void;
 
-/** The hot loops for one feature storage. */
+/** The hot loops for one feature storage (and the storage-free reduction). */
 export interface BlockKernel {
   readonly evaluateBlock: EvaluateBlock;
   readonly marginsBlock: MarginsBlock;
   readonly rowScores: RowScores;
+  readonly reduceRows: KernelExports['reduceRows'];
 }
 
 let compiled: WasmModule | undefined;
@@ -63,6 +64,6 @@ export function instantiateKernel(memory: WasmMemory, module: WasmModule = kerne
 /** The loops of `exports` for float32 (`f32`) or float64 feature storage. */
 export function kernelFor(exports: KernelExports, f32: boolean): BlockKernel {
   return f32
-    ? { evaluateBlock: exports.evaluateBlockF32, marginsBlock: exports.marginsBlockF32, rowScores: exports.rowScoresF32 }
-    : { evaluateBlock: exports.evaluateBlockF64, marginsBlock: exports.marginsBlockF64, rowScores: exports.rowScoresF64 };
+    ? { evaluateBlock: exports.evaluateBlockF32, marginsBlock: exports.marginsBlockF32, rowScores: exports.rowScoresF32, reduceRows: exports.reduceRows }
+    : { evaluateBlock: exports.evaluateBlockF64, marginsBlock: exports.marginsBlockF64, rowScores: exports.rowScoresF64, reduceRows: exports.reduceRows };
 }

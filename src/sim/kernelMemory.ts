@@ -25,6 +25,15 @@ const regionsOf = new WeakMap<WasmMemory, Region[]>();
 /** Buffers start 16-byte aligned (one v128). */
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/** Grows `memory` by `pages`, returning the old page count; past 4 GiB, an input error (`bytes` were asked for). */
+function grow(memory: WasmMemory, pages: number, bytes: number): number {
+  try {
+    return memory.grow(pages);
+  } catch {
+    throw new InvalidInputError('features', `the features and the simulator's buffers (${bytes} more bytes) need more than the 4 GiB a WebAssembly memory can hold`);
+  }
+}
+
 /** A memory of the pool below: the whole memory belongs to one backend while `inUse`. */
 interface Pooled { readonly memory: WasmMemory; inUse: boolean }
 
@@ -44,13 +53,7 @@ function takePooled(bytes: number): Pooled {
   const free = pool.filter((p) => !p.inUse).sort((a, b) => b.memory.buffer.byteLength - a.memory.buffer.byteLength)[0];
   if (free !== undefined) {
     const have = free.memory.buffer.byteLength / WASM_PAGE_BYTES;
-    if (have * WASM_PAGE_BYTES < bytes) {
-      try {
-        free.memory.grow(pagesFor(bytes) - have);
-      } catch {
-        throw new InvalidInputError('features', `the features and the simulator's buffers (${bytes} bytes) need more than the 4 GiB a WebAssembly memory can hold`);
-      }
-    }
+    if (have * WASM_PAGE_BYTES < bytes) grow(free.memory, pagesFor(bytes) - have, bytes);
     free.inUse = true;
     return free;
   }
@@ -78,12 +81,7 @@ function takeRegion(memory: WasmMemory, bytes: number): Region {
     return free;
   }
   const pages = pagesFor(bytes);
-  let oldPages: number;
-  try {
-    oldPages = memory.grow(pages);
-  } catch {
-    throw new InvalidInputError('features', `the features and the simulator's buffers (${bytes} more bytes) need more than the 4 GiB a WebAssembly memory can hold`);
-  }
+  const oldPages = grow(memory, pages, bytes);
   const region: Region = { start: oldPages * WASM_PAGE_BYTES, bytes: pages * WASM_PAGE_BYTES, inUse: true };
   list.push(region);
   return region;

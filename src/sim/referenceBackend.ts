@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidInputError, requireInt } from '../theory/errors.ts';
 import type { BackendOptions, BackendProblem, LossSpec, SimBackend } from './backend.ts';
 import { registerBackend } from './backend.ts';
-import { instantiateKernel, kernelFor, kernelModule, LOSS_CODE, type BlockKernel, type KernelExports } from './kernel.ts';
+import { instantiateKernel, kernelFor, kernelModule, LOSS_CODE, type BlockKernel } from './kernel.ts';
 import { KernelMemory } from './kernelMemory.ts';
 import { CMD, CTRL, type ReferenceWorkerData } from './referenceProtocol.ts';
 import { workerModule } from '../data/workerUrl.ts';
@@ -173,7 +173,7 @@ export class ReferenceBackend implements SimBackend {
   readonly d: number;
   readonly rowCount: number;
   private readonly state: KernelState;
-  private readonly kernel: BlockKernel & Pick<KernelExports, 'reduceRows'>;
+  private readonly kernel: BlockKernel;
   /** 'float32' when the features are stored losslessly as float32, else 'float64'. */
   readonly storage: 'float32' | 'float64';
   private disposed = false;
@@ -184,8 +184,7 @@ export class ReferenceBackend implements SimBackend {
     this.d = this.state.d;
     this.rowCount = this.state.rowCount;
     this.storage = this.state.storage;
-    const exports = instantiateKernel(this.state.mem.memory);
-    this.kernel = { ...kernelFor(exports, this.state.mem.f32), reduceRows: exports.reduceRows };
+    this.kernel = kernelFor(instantiateKernel(this.state.mem.memory), this.state.mem.f32);
   }
 
   evaluate(deltaW: Float64Array, spec: LossSpec, outMargins: Float64Array, outDirection: Float64Array): void {

@@ -11,8 +11,7 @@ import { CMD, CTRL, reductionRows, type ReferenceWorkerData } from './referenceP
 function serve(w: ReferenceWorkerData): void {
   const ctrl = new Int32Array(w.ctrl);
   const params = new Float64Array(w.params);
-  const exports = instantiateKernel(w.memory, w.module);
-  const kernel = kernelFor(exports, w.f32);
+  const kernel = kernelFor(instantiateKernel(w.memory, w.module), w.f32);
   const { at, d, blockStart, blockRowStart } = w;
   const blockCount = blockStart.length - 1;
   const scratch = at.scratch + w.index * 2 * d * 8;
@@ -31,7 +30,7 @@ function serve(w: ReferenceWorkerData): void {
     if (cmd === CMD.exit) break;
     try {
       const beta = params[0], scale = params[1], lossCode = params[2], useMask = params[3];
-      if (cmd === CMD.reduce) exports.reduceRows(at.partial, d, at.rowEntryStart, at.rowEntries, u0, u1, at.direction);
+      if (cmd === CMD.reduce) kernel.reduceRows(at.partial, d, at.rowEntryStart, at.rowEntries, u0, u1, at.direction);
       else for (let b = w.index; b < blockCount; b += w.workers) {
         const start = blockStart[b], end = blockStart[b + 1];
         if (cmd === CMD.evaluate) {
